@@ -1,0 +1,201 @@
+// Package access decides who may do what. One table maps project roles to
+// actions; Principal and Scope travel from the request into every service
+// call so that queries are filtered by the caller, not by the URL.
+//
+// Rules that hold everywhere:
+//   - A customer user sees only projects of their own company that they are
+//     a member of. Everything else answers "not found", never "forbidden",
+//     so ids of other companies' objects reveal nothing.
+//   - Items marked internal and every cost, rate and margin field are for
+//     vendor staff only; CostView is narrower still (PM, finance, admin).
+//   - A system administrator may do everything on the vendor side.
+package access
+
+// Role is a person's role on a project (and the default role of an account).
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"
+	RolePM         Role = "pm"
+	RoleConsultant Role = "consultant"
+	RoleDeveloper  Role = "developer"
+	RoleFinance    Role = "finance"
+	RoleCustomerPM Role = "customer_pm"
+	RoleKeyUser    Role = "key_user"
+	RoleExecutive  Role = "executive"
+)
+
+// VendorRoles and CustomerRoles list the roles of each side in display order.
+var (
+	VendorRoles   = []Role{RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleAdmin}
+	CustomerRoles = []Role{RoleCustomerPM, RoleKeyUser, RoleExecutive}
+)
+
+// IsVendor reports whether the role belongs to the implementation side.
+func (r Role) IsVendor() bool {
+	for _, v := range VendorRoles {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	if r.IsVendor() {
+		return true
+	}
+	for _, c := range CustomerRoles {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is something a member may do on a project.
+type Action string
+
+const (
+	ProjectView    Action = "project.view"
+	ProjectEdit    Action = "project.edit"
+	ProjectArchive Action = "project.archive"
+	ProjectDelete  Action = "project.delete"
+	MemberView     Action = "member.view"
+	MemberManage   Action = "member.manage"
+	ActivityView   Action = "activity.view"
+	InternalView   Action = "internal.view" // items marked internal
+	CostView       Action = "cost.view"     // costs, rates, budgets, margins
+)
+
+// table is the roles × actions matrix. Keep it the only place that says who
+// may do what; modules add their actions here as they arrive.
+var table = map[Action][]Role{
+	ProjectView:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	ProjectEdit:    {RolePM},
+	ProjectArchive: {RolePM},
+	ProjectDelete:  {RolePM},
+	MemberView:     {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	MemberManage:   {RolePM},
+	ActivityView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	InternalView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
+	CostView:       {RolePM, RoleFinance},
+}
+
+var allowed = func() map[Action]map[Role]bool {
+	m := map[Action]map[Role]bool{}
+	for a, roles := range table {
+		m[a] = map[Role]bool{}
+		for _, r := range roles {
+			m[a][r] = true
+		}
+	}
+	return m
+}()
+
+// RoleCan reports whether a project role permits an action.
+func RoleCan(r Role, a Action) bool {
+	if r == RoleAdmin {
+		return true
+	}
+	return allowed[a][r]
+}
+
+// Actions returns every action in the table, for tests and documentation.
+func Actions() []Action {
+	out := make([]Action, 0, len(table))
+	for a := range table {
+		out = append(out, a)
+	}
+	return out
+}
+
+// Principal is the authenticated caller.
+type Principal struct {
+	UserID    int64
+	CompanyID int64
+	Name      string
+	Email     string
+	Role      Role // the account's default role
+	Admin     bool
+	Vendor    bool // belongs to the vendor company
+	Locale    string
+	ViaToken  bool // authenticated with an API token
+}
+
+// CanCreateProject: administrators and vendor project managers.
+func (p *Principal) CanCreateProject() bool {
+	return p != nil && p.Vendor && (p.Admin || p.Role == RolePM)
+}
+
+// CanAdminister: accounts, companies, the whole audit log.
+func (p *Principal) CanAdminister() bool { return p != nil && p.Admin && p.Vendor }
+
+// Membership is the caller's standing on one project.
+type Membership struct {
+	ProjectID int64
+	Role      Role
+	Member    bool
+}
+
+// Can reports whether the caller may do a on the project of m. Admins may
+// do everything on every project; customers never get vendor-only actions
+// even if a role were mis-assigned.
+func (p *Principal) Can(m Membership, a Action) bool {
+	if p == nil {
+		return false
+	}
+	if p.Admin && p.Vendor {
+		return true
+	}
+	if !m.Member {
+		return false
+	}
+	if !p.Vendor && m.Role.IsVendor() {
+		return false
+	}
+	return RoleCan(m.Role, a)
+}
+
+// Scope is the visibility filter every list query applies.
+type Scope struct {
+	All       bool  // administrators
+	UserID    int64 // otherwise: projects this user is a live member of
+	CompanyID int64 // and, for customers, of their own company
+	Customer  bool
+}
+
+// ScopeOf derives the caller's scope.
+func (p *Principal) Scope() Scope {
+	if p.Admin && p.Vendor {
+		return Scope{All: true}
+	}
+	return Scope{UserID: p.UserID, CompanyID: p.CompanyID, Customer: !p.Vendor}
+}
+
+// ProjectFilter returns a SQL condition on a projects alias and its args.
+// It is the one place the visibility rule is written in SQL.
+func (s Scope) ProjectFilter(alias string) (string, []any) {
+	if s.All {
+		return "1=1", nil
+	}
+	cond := alias + ".id IN (SELECT project_id FROM project_members WHERE user_id = ? AND deleted_ms IS NULL)"
+	args := []any{s.UserID}
+	if s.Customer {
+		cond += " AND " + alias + ".customer_company_id = ?"
+		args = append(args, s.CompanyID)
+	}
+	return cond, args
+}
+
+// costFields names every JSON/field key that carries a cost, rate, budget or
+// margin figure. Audit timelines, exports and API responses strip them for
+// callers without CostView. Modules add their keys here.
+var costFields = map[string]bool{
+	"budget_minor": true,
+}
+
+// IsCostField reports whether a field name carries money a customer must
+// never see.
+func IsCostField(name string) bool { return costFields[name] }

@@ -1,0 +1,119 @@
+// Package app is the composition root: it opens the database, builds the
+// services, and registers every route in one visible list (routes.go).
+// Tests start the application exactly as main does, through New.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"golive/internal/access"
+	"golive/internal/audit"
+	"golive/internal/auth"
+	"golive/internal/config"
+	"golive/internal/db"
+	"golive/internal/project"
+	"golive/internal/trash"
+	"golive/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X golive/internal/app.Version=…".
+var Version = "dev"
+
+// App is a running golive instance (without its listener).
+type App struct {
+	Config   config.Config
+	DB       *db.DB
+	Log      *slog.Logger
+	Server   *web.Server
+	Metrics  *web.Metrics
+	Auth     *auth.Service
+	Audit    *audit.Service
+	Projects *project.Service
+	Trash    *trash.Service
+	handler  http.Handler
+}
+
+// Options tune New for commands that need less than a server.
+type Options struct {
+	// Bootstrap creates the first administrator on an empty database and
+	// reports its one-time password through OnAdmin.
+	Bootstrap bool
+	OnAdmin   func(email, password string)
+	// RepoRoot is where --dev reads templates from.
+	RepoRoot string
+}
+
+// New opens the database, migrates it, and wires every service and route.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "count", len(applied), "dialect", d.Dialect())
+	}
+	a := &App{Config: cfg, DB: d, Log: log}
+	a.Audit = audit.NewService(d)
+	a.Auth = auth.NewService(d)
+	a.Projects = project.NewService(d, a.Audit)
+	a.Trash = trash.NewService()
+	a.Trash.Register("project", project.TrashSource{S: a.Projects})
+
+	root := opt.RepoRoot
+	if root == "" {
+		root = "."
+	}
+	views := web.NewViews(cfg.Dev, root)
+	views.Add("auth", auth.Views(), "internal/auth/views")
+	views.Add("project", project.Views(), "internal/project/views")
+	views.Add("audit", audit.Views(), "internal/audit/views")
+	views.Add("trash", trash.Views(), "internal/trash/views")
+	if err := views.Load(); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	a.Server = web.NewServer(log, a.Auth, views, Version)
+	a.Server.RequestContext = audit.WithRequestID
+	a.Server.SetNav(func(ctx context.Context, p *access.Principal) []web.NavProject {
+		var out []web.NavProject
+		for _, e := range a.Projects.Nav(ctx, p) {
+			out = append(out, web.NavProject{ID: e.ID, Code: e.Code, Name: e.Name})
+		}
+		return out
+	})
+	a.Metrics = web.NewMetrics()
+	for name, st := range d.Stats() {
+		a.Metrics.AddDBStats(name, st)
+	}
+	a.routes(views)
+	a.handler = a.Server.Handler(a.Metrics)
+
+	if opt.Bootstrap {
+		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("bootstrap: %w", err)
+		}
+		if created && opt.OnAdmin != nil {
+			opt.OnAdmin(cfg.AdminEmail, pw)
+		}
+	}
+	return a, nil
+}
+
+// Handler is the full HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

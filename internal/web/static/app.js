@@ -1,0 +1,25 @@
+// golive's only first-party script. No inline script exists anywhere (the
+// CSP forbids it), so small behaviours hang off data- attributes here.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (e) {
+    var sel = e.target.closest("[data-nav-select]");
+    if (sel && sel.value) window.location.href = sel.value;
+  });
+  document.addEventListener("submit", function (e) {
+    var f = e.target.closest("form[data-confirm]");
+    if (f && !window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-reload]");
+    if (b) { e.preventDefault(); window.location.reload(); }
+    var p = e.target.closest("[data-print]");
+    if (p) { e.preventDefault(); window.print(); }
+  });
+  // Error answers to htmx requests arrive retargeted to #toast; make sure
+  // htmx swaps them instead of silently dropping 4xx/5xx bodies.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var s = e.detail.xhr.status;
+    if (s >= 400) { e.detail.shouldSwap = true; e.detail.isError = false; }
+  });
+})();
