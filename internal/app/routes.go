@@ -20,6 +20,8 @@ func (a *App) routes(views *web.Views) {
 	pw := project.NewWeb(a.Projects, a.Auth)
 	papi := project.NewAPI(a.Projects)
 
+	s.CatchAll()
+
 	// Operations.
 	s.Handle("GET /static/", views.StaticHandler())
 	s.Handle("GET /healthz", http.HandlerFunc(a.healthz))

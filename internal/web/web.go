@@ -237,3 +237,17 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 
 // Logger exposes the server's logger to modules.
 func (s *Server) Logger() *slog.Logger { return s.log }
+
+// CatchAll answers every unmatched path with the 404 page, or the JSON
+// error for paths under /api/, instead of the mux's bare text.
+func (s *Server) CatchAll() {
+	page := s.wrap(Route{Public: true, handler: func(c *Ctx) error { return apperr.NotFoundErr() }})
+	api := s.wrap(Route{Public: true, API: true, handler: func(c *Ctx) error { return apperr.NotFoundErr() }})
+	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		page.ServeHTTP(w, r)
+	}))
+}
