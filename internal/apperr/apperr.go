@@ -124,3 +124,6 @@ func InvalidField(field, key string, args ...any) *Error {
 	f.Add(field, key, args...)
 	return f.Err().(*Error)
 }
+
+// HasField reports whether the error names field.
+func (e *Error) HasField(field string) bool { _, ok := e.Fields[field]; return ok }

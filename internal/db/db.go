@@ -249,8 +249,18 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 // into a field message ("this code is already used").
 var ErrUnique = errors.New("unique violation")
 
-// IsUnique reports whether err came from a unique constraint.
-func IsUnique(err error) bool { return errors.Is(err, ErrUnique) }
+// IsUnique reports whether err came from a unique constraint. Errors from
+// Row.Scan reach callers unmapped, so the driver error is checked too.
+func IsUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnique) {
+		return true
+	}
+	_, ok := mapErr(err).(uniqueErr)
+	return ok
+}
 
 type uniqueErr struct{ err error }
 

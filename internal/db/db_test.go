@@ -101,3 +101,22 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		}
 	})
 }
+
+// Unique violations surface through QueryRow(...).Scan too, where the
+// driver error is not mapped on the way out.
+func TestIsUniqueThroughScan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO companies (name, kind, created_ms, updated_ms) VALUES (?, ?, ?, ?) RETURNING id`
+		err := d.Tx(ctx, func(tx *db.Tx) error {
+			var id int64
+			if err := tx.QueryRow(ctx, ins, "丙", "customer", 1, 1).Scan(&id); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, ins, "丙", "customer", 1, 1).Scan(&id)
+		})
+		if !db.IsUnique(err) {
+			t.Fatalf("not recognised as unique violation: %v", err)
+		}
+	})
+}
