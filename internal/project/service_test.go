@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"golive/internal/access"
-	"golive/internal/apperr"
 	"golive/internal/app/apptest"
+	"golive/internal/apperr"
 	"golive/internal/project"
 )
 
