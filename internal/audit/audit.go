@@ -251,7 +251,8 @@ func diff(before, after map[string]any) []Change {
 	}
 	var out []Change
 	for k := range keys {
-		if k == "version" || k == "updated_ms" {
+		// Ids mean nothing to a reader; entities store the names beside them.
+		if k == "version" || k == "updated_ms" || strings.HasSuffix(k, "_id") {
 			continue
 		}
 		b, _ := json.Marshal(before[k])

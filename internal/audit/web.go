@@ -139,6 +139,9 @@ func (s *Service) page(ctx context.Context, f Filter, beforeID int64, n int) ([]
 
 // API is GET /api/v1/audit.
 func (s *Service) API(c *web.Ctx) error {
+	if !c.P.CanAdminister() {
+		return apperr.NotFoundErr() // before the filter: a non-administrator learns nothing
+	}
 	f, err := filterFrom(c)
 	if err != nil {
 		return err

@@ -240,13 +240,27 @@ func (s *Service) CreateUser(ctx context.Context, p *access.Principal, in UserIn
 	return u, apperr.Wrap(err)
 }
 
-// ListUsers: administrators and vendor staff see every account (to add
-// members); a customer sees only colleagues of their own company.
+// ListUsers: administrators and whoever manages a project's members (a
+// PM somewhere) see every account, since they add customers' people to
+// projects; other vendor staff see their colleagues; a customer sees only
+// colleagues of their own company. The directory holds customers'
+// e-mails, so it is not everyone's to browse.
 func (s *Service) ListUsers(ctx context.Context, p *access.Principal, companyID int64) ([]User, error) {
 	q := `SELECT ` + userCols + ` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.deleted_ms IS NULL`
 	var args []any
-	if !p.Vendor {
+	switch {
+	case !p.Vendor:
 		companyID = p.CompanyID
+	case p.CanAdminister():
+	default:
+		var pm bool
+		err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM project_members WHERE user_id = ? AND role = ? AND deleted_ms IS NULL)`, p.UserID, string(access.RolePM)).Scan(&pm)
+		if err != nil {
+			return nil, apperr.Wrap(err)
+		}
+		if !pm {
+			companyID = p.CompanyID
+		}
 	}
 	if companyID != 0 {
 		q += " AND u.company_id = ?"

@@ -44,7 +44,7 @@ type Project struct {
 // auditView is what the audit log stores of a project.
 func (p Project) auditView() map[string]any {
 	m := map[string]any{
-		"code": p.Code, "name": p.Name, "customer_company_id": p.CustomerCompanyID, "product": p.Product,
+		"code": p.Code, "name": p.Name, "customer_company_id": p.CustomerCompanyID, "customer_name": p.CustomerName, "product": p.Product,
 		"description": p.Description, "status": p.Status, "start_date": p.StartDate, "golive_date": p.GoLiveDate,
 		"currency": p.Currency, "version": p.Version,
 	}

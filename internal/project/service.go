@@ -69,20 +69,23 @@ func (s *Service) Get(ctx context.Context, p *access.Principal, id int64) (Proje
 func (s *Service) List(ctx context.Context, p *access.Principal, f ListFilter, page db.Page) ([]Project, int, error) {
 	page = page.Norm(50, 200)
 	where, args := listWhere(p.Scope(), f, false)
-	var total int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM projects p JOIN companies c ON c.id = p.customer_company_id WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, apperr.Wrap(err)
-	}
+	// One row beyond the page tells whether more follow; when none do, the
+	// total is known without a count query (the common one-page case).
 	rows, err := s.db.Query(ctx, `SELECT `+projectCols+`, COALESCE(me.role, '') FROM projects p JOIN companies c ON c.id = p.customer_company_id
 		LEFT JOIN project_members me ON me.project_id = p.id AND me.user_id = ? AND me.deleted_ms IS NULL
 		WHERE `+where+` ORDER BY `+orderBy(f.Sort)+` LIMIT ? OFFSET ?`,
-		append(append([]any{p.UserID}, args...), page.Size, page.Offset())...)
+		append(append([]any{p.UserID}, args...), page.Size+1, page.Offset())...)
 	if err != nil {
 		return nil, 0, apperr.Wrap(err)
 	}
 	defer rows.Close()
 	out := []Project{}
+	more := false
 	for rows.Next() {
+		if len(out) == page.Size {
+			more = true
+			break
+		}
 		var pr Project
 		var budget int64
 		var role string
@@ -94,7 +97,33 @@ func (s *Service) List(ctx context.Context, p *access.Principal, f ListFilter, p
 		redact(p, access.Membership{ProjectID: pr.ID, Role: access.Role(role), Member: role != ""}, &pr)
 		out = append(out, pr)
 	}
-	return out, total, apperr.Wrap(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, 0, apperr.Wrap(err)
+	}
+	rows.Close()
+	total := page.Offset() + len(out)
+	if more || (len(out) == 0 && page.Offset() > 0) {
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM projects p JOIN companies c ON c.id = p.customer_company_id WHERE `+where, args...).Scan(&total); err != nil {
+			return nil, 0, apperr.Wrap(err)
+		}
+	}
+	return out, total, nil
+}
+
+// SeesAnyCost reports whether the caller may see cost figures on at least
+// one project, so exports add cost columns only for people who can read
+// them.
+func (s *Service) SeesAnyCost(ctx context.Context, p *access.Principal) bool {
+	if p.CanAdminister() {
+		return true
+	}
+	if !p.Vendor {
+		return false
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM project_members WHERE user_id = ? AND role IN (?, ?) AND deleted_ms IS NULL`,
+		p.UserID, string(access.RolePM), string(access.RoleFinance)).Scan(&n)
+	return err == nil && n > 0
 }
 
 // Nav lists up to 50 visible active projects for the sidebar switcher.

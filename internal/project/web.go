@@ -102,8 +102,9 @@ func (h *Web) Export(c *web.Ctx) error {
 		{Header: c.T("field.golive_date"), Kind: web.ColDate}, {Header: c.T("projects.members"), Kind: web.ColInt},
 		{Header: c.T("field.updated"), Kind: web.ColDateTime},
 	}
-	// Customers never get the column; vendor rows the caller may not cost are blank.
-	canCost := c.P.Vendor
+	// The column is there only for people who can see a budget somewhere;
+	// rows of projects where they cannot stay blank.
+	canCost := h.svc.SeesAnyCost(c.Context(), c.P)
 	if canCost {
 		cols = append(cols, web.Column{Header: c.T("field.budget"), Kind: web.ColMoney})
 	}
@@ -203,6 +204,7 @@ func (h *Web) Create(c *web.Ctx) error {
 			custs, _ := h.customers(c)
 			vm := formPage{Base: c.Base("projects.new"), In: in, Budget: c.FormValue("budget"), Customers: custs, Products: Products, Errors: fe, ShowCost: true}
 			vm.Section = "projects"
+			vm.Crumbs = []web.Crumb{{Label: c.T("nav.projects"), Href: "/projects"}, {Label: vm.Title}}
 			return c.Render(http.StatusBadRequest, "project/form.html", vm)
 		}
 		return err
@@ -338,13 +340,15 @@ func (h *Web) Delete(c *web.Ctx) error {
 
 type membersPage struct {
 	web.Base
-	P         Project
-	Members   []Member
-	CanManage bool
-	Users     []auth.User
-	Roles     []access.Role
-	Errors    map[string]string
-	In        MemberInput
+	P             Project
+	Members       []Member
+	CanManage     bool
+	Users         []auth.User
+	VendorRoles   []access.Role
+	CustomerRoles []access.Role
+	PMCount       int // the last PM offers no remove button
+	Errors        map[string]string
+	In            MemberInput
 }
 
 func (h *Web) membersPage(c *web.Ctx, id int64, in MemberInput, errs map[string]string) (membersPage, error) {
@@ -371,7 +375,13 @@ func (h *Web) membersPage(c *web.Ctx, id int64, in MemberInput, errs map[string]
 				vm.Users = append(vm.Users, u)
 			}
 		}
-		vm.Roles = append(append([]access.Role{}, access.VendorRoles[:4]...), access.CustomerRoles...)
+		vm.VendorRoles = access.VendorRoles[:4]
+		vm.CustomerRoles = access.CustomerRoles
+	}
+	for _, mb := range members {
+		if mb.Role == access.RolePM {
+			vm.PMCount++
+		}
 	}
 	return vm, nil
 }

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +130,21 @@ func (v *Views) funcs() template.FuncMap {
 				return 0
 			}
 			return *p
+		},
+		// change shows one audited value: JSON decoding makes every number a
+		// float64, which would print as 8.888888e+06; money (*_minor, in
+		// fen) is shown as ¥88,888.88.
+		"change": func(field string, v any) string {
+			if n, ok := v.(float64); ok {
+				if strings.HasSuffix(field, "_minor") {
+					return money.Format(int64(math.Round(n)))
+				}
+				return strconv.FormatFloat(n, 'f', -1, 64)
+			}
+			if v == nil {
+				return ""
+			}
+			return fmt.Sprint(v)
 		},
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"add": func(a, b int) int { return a + b },

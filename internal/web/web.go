@@ -98,7 +98,13 @@ func (c *Ctx) FieldErrors(err error) map[string]string {
 func translateFields(l i18n.Lang, e *apperr.Error) map[string]string {
 	out := make(map[string]string, len(e.Fields))
 	for f, key := range e.Fields {
-		out[f] = i18n.T(l, "field."+f) + ": " + i18n.T(l, key, e.FieldArgs[f]...)
+		// A field the catalog does not know (an unknown JSON member the
+		// client sent) is shown as sent rather than as a raw catalog key.
+		label := f
+		if i18n.Has("field." + f) {
+			label = i18n.T(l, "field."+f)
+		}
+		out[f] = label + ": " + i18n.T(l, key, e.FieldArgs[f]...)
 	}
 	return out
 }
