@@ -145,6 +145,15 @@ func (x *authzFix) expand(t *testing.T, path string, who apptest.Who) string {
 	if strings.Contains(path, "{mid}") {
 		path = strings.ReplaceAll(path, "{mid}", itoa(x.liveMemberID(t, e.ProjectA.ID, e.Users[apptest.Developer].ID)))
 	}
+	if strings.Contains(path, "{victim}") {
+		// A fresh account per request: resetting or locking it disturbs no fixture.
+		u, err := e.App.Auth.CreateUser(context.Background(), nil, auth.UserInput{Email: "victim" + strconv.Itoa(x.next()) + "@fixture.test",
+			Name: "victim", CompanyID: x.vendorID, Role: "developer", Password: apptest.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path = strings.ReplaceAll(path, "{victim}", itoa(u.ID))
+	}
 	if strings.Contains(path, "{othertok}") {
 		other := apptest.PM
 		if who == apptest.PM {

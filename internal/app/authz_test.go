@@ -87,6 +87,9 @@ func authzRows() []authzRow {
 			body: func(_ *testing.T, x *authzFix, who apptest.Who) any {
 				return url.Values{"email": {"new" + strconv.Itoa(x.next()) + "@fixture.test"}, "name": {"新同事"}, "company_id": {itoa(x.vendorID)}, "role": {"consultant"}}.Encode()
 			}},
+		// Reset and lock target a fresh account per request ({victim}).
+		{pattern: "POST /admin/users/{id}/reset", path: "/admin/users/{victim}/reset", want: authzWant{303, 404, 404, 404, 404, 404, 404, 404, 404, 200}},
+		{pattern: "POST /admin/users/{id}/disabled", path: "/admin/users/{victim}/disabled", body: authzForm("disabled=false"), want: authzWant{303, 404, 404, 404, 404, 404, 404, 404, 404, 303}},
 		{pattern: "GET /admin/companies", path: "/admin/companies", want: authzWant{303, 404, 404, 404, 404, 404, 404, 404, 404, 200}},
 		{pattern: "POST /admin/companies", path: "/admin/companies", want: authzWant{303, 404, 404, 404, 404, 404, 404, 404, 404, 303},
 			body: func(_ *testing.T, x *authzFix, who apptest.Who) any { return "name=新客户" + strconv.Itoa(x.next()) }},
@@ -133,6 +136,8 @@ func authzRows() []authzRow {
 				return map[string]any{"email": "api" + strconv.Itoa(x.next()) + "@fixture.test", "name": "接口同事", "company_id": x.vendorID,
 					"role": "developer", "password": "another-password-1"}
 			}},
+		{pattern: "POST /api/v1/users/{id}/reset-password", path: "/api/v1/users/{victim}/reset-password", want: authzWant{401, 404, 404, 404, 404, 404, 404, 404, 404, 200}},
+		{pattern: "POST /api/v1/users/{id}/disabled", path: "/api/v1/users/{victim}/disabled", body: authzJSON(map[string]any{"disabled": false}), want: authzWant{401, 404, 404, 404, 404, 404, 404, 404, 404, 200}},
 		{pattern: "GET /api/v1/tokens", path: "/api/v1/tokens", want: authzWant{401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
 		{pattern: "POST /api/v1/tokens", path: "/api/v1/tokens", body: authzJSON(map[string]any{"name": "authz"}), want: authzWant{401, 201, 201, 201, 201, 201, 201, 201, 201, 201}},
 		{pattern: "DELETE /api/v1/tokens/{id}", path: "/api/v1/tokens/{tok}", want: authzWant{401, 204, 204, 204, 204, 204, 204, 204, 204, 204}},

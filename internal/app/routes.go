@@ -43,6 +43,8 @@ func (a *App) routes(views *web.Views) {
 	// Administration.
 	s.Page("GET /admin/users", acc.Users)
 	s.Page("POST /admin/users", acc.CreateUser)
+	s.Page("POST /admin/users/{id}/reset", acc.ResetPassword)
+	s.Page("POST /admin/users/{id}/disabled", acc.SetDisabled)
 	s.Page("GET /admin/companies", acc.Companies)
 	s.Page("POST /admin/companies", acc.CreateCompany)
 	s.Page("GET /admin/audit", a.Audit.Page)
@@ -75,6 +77,8 @@ func (a *App) routes(views *web.Views) {
 	s.API("POST /api/v1/companies", accAPI.CreateCompany, doc(D{Tag: "accounts", Summary: "Create a company (administrators)", In: auth.CompanyInput{}, Out: auth.Company{}, Status: 201}))
 	s.API("GET /api/v1/users", accAPI.Users, doc(D{Tag: "accounts", Summary: "List users", Out: []auth.User{}, Query: []string{"company_id"}}))
 	s.API("POST /api/v1/users", accAPI.CreateUser, doc(D{Tag: "accounts", Summary: "Create a user (administrators)", In: auth.UserInput{}, Out: auth.User{}, Status: 201}))
+	s.API("POST /api/v1/users/{id}/reset-password", accAPI.ResetPassword, doc(D{Tag: "accounts", Summary: "Give an account a new one-time password and end its sessions (administrators)", Out: auth.Password{}}))
+	s.API("POST /api/v1/users/{id}/disabled", accAPI.SetDisabled, doc(D{Tag: "accounts", Summary: "Lock or unlock an account (administrators)", In: auth.DisabledInput{}, Out: auth.User{}}))
 	s.API("GET /api/v1/tokens", accAPI.Tokens, doc(D{Tag: "accounts", Summary: "List the caller's API tokens", Out: []auth.APIToken{}}))
 	s.API("POST /api/v1/tokens", accAPI.CreateToken, doc(D{Tag: "accounts", Summary: "Create an API token (the secret is returned once)", In: auth.TokenInput{}, Out: auth.NewToken{}, Status: 201}))
 	s.API("DELETE /api/v1/tokens/{id}", accAPI.RevokeToken, doc(D{Tag: "accounts", Summary: "Revoke one of the caller's API tokens", Status: 204}))

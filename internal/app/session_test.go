@@ -155,3 +155,41 @@ func TestNoInlineStylesOrScripts(t *testing.T) {
 		}
 	}
 }
+
+// An administrator locks an account: its sessions and tokens stop at once;
+// unlocking and a password reset let the person back in.
+func TestDisableAndResetAccount(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		dev := e.Users[apptest.Developer]
+		path := "/api/v1/users/" + itoa(dev.ID)
+		if r := e.Do(t, apptest.Admin, "POST", path+"/disabled", map[string]any{"disabled": true}); r.Status != 200 || !strings.Contains(r.Body, `"disabled":true`) {
+			t.Fatalf("disable: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.Developer, "GET", "/api/v1/me", nil); r.Status != 401 {
+			t.Fatalf("disabled account's token still works: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.Developer, "GET", "/projects", nil); r.Status != 303 {
+			t.Fatalf("disabled account's session still works: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.Admin, "POST", "/api/v1/users/"+itoa(e.Users[apptest.Admin].ID)+"/disabled", map[string]any{"disabled": true}); r.Status != 400 || !strings.Contains(r.Body, `"disabled"`) {
+			t.Fatalf("admin disabled self: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.Admin, "POST", path+"/disabled", map[string]any{"disabled": false}); r.Status != 200 {
+			t.Fatalf("enable: %d", r.Status)
+		}
+		r := e.Do(t, apptest.Admin, "POST", path+"/reset-password", nil)
+		var pw struct{ Password string }
+		r.JSON(t, &pw)
+		if r.Status != 200 || len(pw.Password) < 12 {
+			t.Fatalf("reset: %d %s", r.Status, r.Body)
+		}
+		login := postForm(t, e, "/login", url.Values{"email": {dev.Email}, "password": {pw.Password}})
+		if login.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login with the reset password: %d", login.StatusCode)
+		}
+		old := postForm(t, e, "/login", url.Values{"email": {dev.Email}, "password": {apptest.Password}})
+		if old.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("old password still works: %d", old.StatusCode)
+		}
+	})
+}

@@ -115,3 +115,44 @@ func (a *API) RevokeToken(c *web.Ctx) error {
 	c.W.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// Password is the one response that carries a new one-time password.
+type Password struct {
+	Password string `json:"password"`
+}
+
+func (a *API) ResetPassword(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	pw, err := a.svc.ResetPassword(c.Context(), c.P, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Password{Password: pw})
+}
+
+// DisabledInput locks or unlocks an account.
+type DisabledInput struct {
+	Disabled bool `json:"disabled"`
+}
+
+func (a *API) SetDisabled(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	if !c.P.CanAdminister() {
+		return errNotFound()
+	}
+	var in DisabledInput
+	if err := c.DecodeJSON(&in); err != nil {
+		return err
+	}
+	u, err := a.svc.SetDisabled(c.Context(), c.P, id, in.Disabled)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}

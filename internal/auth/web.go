@@ -220,6 +220,45 @@ func (h *Web) CreateUser(c *web.Ctx) error {
 	return h.users(c, http.StatusOK, UserInput{}, nil, u.Email+" / "+in.Password)
 }
 
+// ResetPassword shows a new one-time password for an account.
+func (h *Web) ResetPassword(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	pw, err := h.svc.ResetPassword(c.Context(), c.P, id)
+	if err != nil {
+		return err
+	}
+	u, err := h.svc.GetUser(c.Context(), c.P, id)
+	if err != nil {
+		return err
+	}
+	return h.users(c, http.StatusOK, UserInput{}, nil, u.Email+" / "+pw)
+}
+
+// SetDisabled locks or unlocks an account.
+func (h *Web) SetDisabled(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	if err := c.Form(); err != nil {
+		return err
+	}
+	disabled := c.FormValue("disabled") == "true"
+	u, err := h.svc.SetDisabled(c.Context(), c.P, id, disabled)
+	if err != nil {
+		return err
+	}
+	if disabled {
+		c.Flash("users.disabled_done", u.Name)
+	} else {
+		c.Flash("users.enabled_done", u.Name)
+	}
+	return c.Redirect("/admin/users")
+}
+
 type companiesPage struct {
 	web.Base
 	Companies []Company
