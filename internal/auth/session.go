@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golive/internal/access"
 	"golive/internal/apperr"
@@ -35,6 +37,11 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		}
 		return "", nil, apperr.New(apperr.Unauthenticated, "auth.bad_credentials")
 	}
+	// No account has such an address, and PostgreSQL refuses NUL and
+	// invalid UTF-8 in a text parameter: answer before asking it.
+	if !utf8.ValidString(email) || strings.ContainsFunc(email, unicode.IsControl) {
+		return "", nil, apperr.New(apperr.Unauthenticated, "auth.bad_credentials")
+	}
 	acctKey, ipKey := "acct:"+email, "ip:"+ip
 	if s.throttled(ctx, acctKey, maxFailsAccount) || s.throttled(ctx, ipKey, maxFailsAddress) {
 		return "", nil, apperr.New(apperr.TooMany, "auth.throttled", int(throttleWindow.Minutes()))
@@ -57,8 +64,11 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	}
 	token = randomToken(32)
 	now := s.now()
-	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
+	// Headers may carry any byte above 0x7f; store valid UTF-8 only, cut
+	// at a character boundary.
+	userAgent = strings.ToValidUTF8(userAgent, "\uFFFD")
+	if r := []rune(userAgent); len(r) > 300 {
+		userAgent = string(r[:300])
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms, last_seen_ms, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -120,8 +130,12 @@ func (s *Service) SessionPrincipal(ctx context.Context, token string) (*access.P
 		return nil, apperr.New(apperr.Unauthenticated, "auth.login_required")
 	}
 	h := hashToken(token)
-	var userID, expires, seen int64
-	err := s.db.QueryRow(ctx, `SELECT user_id, expires_ms, last_seen_ms FROM sessions WHERE token_hash = ?`, h).Scan(&userID, &expires, &seen)
+	var expires, seen int64
+	// The session and its account are read in one query: this runs on
+	// every page request.
+	p, err := scanPrincipal(s.db.QueryRow(ctx, `SELECT `+principalCols+`, s.expires_ms, s.last_seen_ms
+		FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL JOIN companies c ON c.id = u.company_id
+		WHERE s.token_hash = ?`, h), &expires, &seen)
 	now := s.now()
 	if err != nil || expires < now.UnixMilli() {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.login_required")
@@ -129,16 +143,20 @@ func (s *Service) SessionPrincipal(ctx context.Context, token string) (*access.P
 	if now.UnixMilli()-seen > sessionTouchEvery.Milliseconds() {
 		_, _ = s.db.Exec(ctx, `UPDATE sessions SET last_seen_ms = ?, expires_ms = ? WHERE token_hash = ?`, now.UnixMilli(), now.Add(SessionTTL).UnixMilli(), h)
 	}
-	return s.principal(ctx, userID)
+	return p, nil
 }
 
-func (s *Service) principal(ctx context.Context, userID int64) (*access.Principal, error) {
+// principalCols are the account columns a Principal is made of, read
+// from users u joined to companies c.
+const principalCols = `u.id, u.company_id, u.name, u.email, u.role, u.is_admin, u.locale, u.disabled, c.kind`
+
+// scanPrincipal scans principalCols followed by extra columns. A disabled
+// account is an error, like a missing one.
+func scanPrincipal(row *sql.Row, extra ...any) (*access.Principal, error) {
 	var p access.Principal
 	var kind string
 	var disabled bool
-	err := s.db.QueryRow(ctx, `SELECT u.id, u.company_id, u.name, u.email, u.role, u.is_admin, u.locale, u.disabled, c.kind
-		FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ? AND u.deleted_ms IS NULL`, userID).
-		Scan(&p.UserID, &p.CompanyID, &p.Name, &p.Email, &p.Role, &p.Admin, &p.Locale, &disabled, &kind)
+	err := row.Scan(append([]any{&p.UserID, &p.CompanyID, &p.Name, &p.Email, &p.Role, &p.Admin, &p.Locale, &disabled, &kind}, extra...)...)
 	if err != nil || disabled {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.login_required")
 	}
@@ -147,6 +165,11 @@ func (s *Service) principal(ctx context.Context, userID int64) (*access.Principa
 		p.Admin = false
 	}
 	return &p, nil
+}
+
+func (s *Service) principal(ctx context.Context, userID int64) (*access.Principal, error) {
+	return scanPrincipal(s.db.QueryRow(ctx, `SELECT `+principalCols+`
+		FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ? AND u.deleted_ms IS NULL`, userID))
 }
 
 // APIToken is a token as listed (never the secret).
@@ -233,20 +256,21 @@ func (s *Service) TokenPrincipal(ctx context.Context, plain string) (*access.Pri
 		return nil, apperr.New(apperr.Unauthenticated, "auth.bad_token")
 	}
 	h := hashToken(plain)
-	var id, userID int64
+	var id int64
 	var used *int64
 	var revoked *int64
-	err := s.db.QueryRow(ctx, `SELECT id, user_id, last_used_ms, revoked_ms FROM api_tokens WHERE token_hash = ?`, h).Scan(&id, &userID, &used, &revoked)
+	// Token and account in one query, on every API request; revocation
+	// is read from the database each time, so it takes effect at once in
+	// every process.
+	p, err := scanPrincipal(s.db.QueryRow(ctx, `SELECT `+principalCols+`, t.id, t.last_used_ms, t.revoked_ms
+		FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL JOIN companies c ON c.id = u.company_id
+		WHERE t.token_hash = ?`, h), &id, &used, &revoked)
 	if err != nil || revoked != nil {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.bad_token")
 	}
 	now := s.now().UnixMilli()
 	if used == nil || now-*used > tokenTouchEvery.Milliseconds() {
 		_, _ = s.db.Exec(ctx, `UPDATE api_tokens SET last_used_ms = ? WHERE id = ?`, now, id)
-	}
-	p, err := s.principal(ctx, userID)
-	if err != nil {
-		return nil, apperr.New(apperr.Unauthenticated, "auth.bad_token")
 	}
 	p.ViaToken = true
 	return p, nil

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golive/internal/apperr"
@@ -39,7 +40,18 @@ type DB struct {
 	w       *sql.DB
 	r       *sql.DB
 	rebinds sync.Map // query -> rebound query (PostgreSQL only)
+	// stmts holds prepared read statements (SQLite only): parsing and
+	// planning a short query costs SQLite more than running it, and
+	// database/sql keeps one prepared copy per pooled connection. pgx
+	// already caches statements per connection on PostgreSQL.
+	stmts  sync.Map // query -> *sql.Stmt
+	nstmts atomic.Int32
 }
+
+// maxStmts bounds the statement cache so that generated query text (IN
+// lists, optional filters) cannot grow it without limit; queries beyond
+// it are prepared per call as before.
+const maxStmts = 256
 
 // Open connects using dsn: "" or a file path means SQLite in dataDir,
 // postgres:// or postgresql:// means PostgreSQL.
@@ -59,7 +71,10 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	// The DSN is a URI: a '#' or '?' in the path (a data dir such as
+	// "/srv/golive#2") would otherwise silently open another file.
+	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	w, err := sql.Open("sqlite", uri+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +84,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", uri+"?"+pragmas+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -100,6 +115,10 @@ func (d *DB) Dialect() Dialect { return d.dialect }
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	d.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	err := d.w.Close()
 	if d.r != d.w {
 		if e := d.r.Close(); err == nil {
@@ -138,12 +157,44 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := d.stmt(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapErr(err)
+	}
 	rows, err := d.r.QueryContext(ctx, d.bind(query), args...)
 	return rows, mapErr(err)
 }
 
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := d.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.r.QueryRowContext(ctx, d.bind(query), args...)
+}
+
+// stmt returns the cached prepared read statement for query on SQLite,
+// preparing it on first use; nil means "run it unprepared" (PostgreSQL, a
+// full cache, or a prepare error, which the unprepared call then reports).
+func (d *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if d.dialect != SQLite {
+		return nil
+	}
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	if d.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	st, err := d.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	d.nstmts.Add(1)
+	return st
 }
 
 // Writer exposes the writer pool for tools that need a raw handle
@@ -326,7 +377,14 @@ func (p Page) Norm(def, max int) Page {
 	if p.Size > max {
 		p.Size = max
 	}
+	// A page number from a URL can be anything; beyond this the offset
+	// would overflow (PostgreSQL refuses a negative OFFSET).
+	if p.Number > maxPageNumber {
+		p.Number = maxPageNumber
+	}
 	return p
 }
+
+const maxPageNumber = 1 << 30
 
 func (p Page) Offset() int { return (p.Number - 1) * p.Size }

@@ -92,7 +92,8 @@ func Negotiate(header string) Lang {
 				q = f
 			}
 		}
-		if l := Parse(tag); l != "" && q > bestQ {
+		// q=0 means "not acceptable" (RFC 9110 §12.4.2).
+		if l := Parse(tag); l != "" && q > 0 && q > bestQ {
 			best, bestQ = l, q
 		}
 	}

@@ -76,8 +76,24 @@ func (in *Input) SetBudgetText(s string) { in.budgetText = s; in.budgetSet = tru
 // Validate normalises and checks the input.
 func (in *Input) Validate() error {
 	var f apperr.Fields
+	in.check(&f)
+	return f.Err()
+}
+
+// ValidateUpdate is Validate plus the version an edit must carry: without
+// it the edit could not be checked against concurrent changes.
+func (in *Input) ValidateUpdate() error {
+	var f apperr.Fields
+	in.check(&f)
+	if in.Version <= 0 {
+		f.Add("version", "validate.required")
+	}
+	return f.Err()
+}
+
+func (in *Input) check(f *apperr.Fields) {
 	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
-	validate.Line(&f, "code", &in.Code, 2, 20)
+	validate.Line(f, "code", &in.Code, 2, 20)
 	if !f.Has("code") {
 		for _, r := range in.Code {
 			if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
@@ -86,14 +102,14 @@ func (in *Input) Validate() error {
 			}
 		}
 	}
-	validate.Line(&f, "name", &in.Name, 1, 100)
+	validate.Line(f, "name", &in.Name, 1, 100)
 	if in.CustomerCompanyID <= 0 {
 		f.Add("customer_company_id", "validate.required")
 	}
-	validate.Enum(&f, "product", in.Product, Products...)
-	validate.Text(&f, "description", &in.Description, 0, 5000)
-	validate.Date(&f, "start_date", &in.StartDate, false)
-	validate.Date(&f, "golive_date", &in.GoLiveDate, false)
+	validate.Enum(f, "product", in.Product, Products...)
+	validate.Text(f, "description", &in.Description, 0, 5000)
+	validate.Date(f, "start_date", &in.StartDate, false)
+	validate.Date(f, "golive_date", &in.GoLiveDate, false)
 	if !f.Has("start_date") && !f.Has("golive_date") && in.StartDate != "" && in.GoLiveDate != "" && in.GoLiveDate < in.StartDate {
 		f.Add("golive_date", "project.golive_before_start")
 	}
@@ -109,9 +125,13 @@ func (in *Input) Validate() error {
 		}
 	}
 	if in.BudgetMinor < 0 {
-		f.Add("budget", "validate.not_negative")
+		// Name the member the caller sent: the form's text box or the API's minor units.
+		field := "budget_minor"
+		if in.budgetSet {
+			field = "budget"
+		}
+		f.Add(field, "validate.not_negative")
 	}
-	return f.Err()
 }
 
 // MemberInput adds a member.

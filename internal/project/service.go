@@ -217,7 +217,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id int64, in 
 	if !p.Can(m, access.ProjectEdit) {
 		return Project{}, apperr.ForbiddenErr()
 	}
-	if err := in.Validate(); err != nil {
+	if err := in.ValidateUpdate(); err != nil {
 		return Project{}, err
 	}
 	var after Project

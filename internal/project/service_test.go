@@ -125,7 +125,7 @@ func TestInputValidation(t *testing.T) {
 		{project.Input{Code: "AB", Name: "x", CustomerCompanyID: 1, Product: "SAP"}, "product"},
 		{project.Input{Code: "AB", Name: "x", CustomerCompanyID: 1, Product: "ERP", StartDate: "2026-13-01"}, "start_date"},
 		{project.Input{Code: "AB", Name: "x", CustomerCompanyID: 1, Product: "ERP", StartDate: "2026-05-01", GoLiveDate: "2026-04-30"}, "golive_date"},
-		{project.Input{Code: "AB", Name: "x", CustomerCompanyID: 1, Product: "ERP", BudgetMinor: -1}, "budget"},
+		{project.Input{Code: "AB", Name: "x", CustomerCompanyID: 1, Product: "ERP", BudgetMinor: -1}, "budget_minor"}, // the API member; the form names "budget"
 	}
 	for _, c := range cases {
 		err := c.in.Validate()

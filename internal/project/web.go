@@ -57,11 +57,21 @@ func ProjectBase(c *web.Ctx, pr Project, section, titleKey string) web.Base {
 
 type listPage struct {
 	web.Base
-	Items     []Project
+	Items     []listRow
 	Filter    ListFilter
 	Pager     web.Pager
 	CanCreate bool
 	ShowCost  bool
+}
+
+// listRow carries a row's translated labels, looked up in Go rather than
+// with {{$.T (print …)}} in every row. P is a named field, not embedded:
+// text/template finds a promoted field by a slow search on every access.
+type listRow struct {
+	P           Project
+	Active      bool
+	StatusLabel string
+	RoleLabel   string
 }
 
 func (h *Web) List(c *web.Ctx) error {
@@ -77,12 +87,16 @@ func (h *Web) List(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vm := listPage{Base: c.Base("projects.title"), Items: items, Filter: f, Pager: c.NewPager(page, total), CanCreate: c.P.CanCreateProject()}
+	vm := listPage{Base: c.Base("projects.title"), Items: make([]listRow, len(items)), Filter: f, Pager: c.NewPager(page, total), CanCreate: c.P.CanCreateProject()}
 	vm.Section = "projects"
 	vm.Crumbs = []web.Crumb{{Label: c.T("nav.projects")}}
-	for _, it := range items {
+	for i, it := range items {
 		if it.BudgetMinor != nil {
 			vm.ShowCost = true
+		}
+		vm.Items[i] = listRow{P: it, Active: it.Status == StatusActive, StatusLabel: c.T("status." + it.Status)}
+		if it.MyRole != "" {
+			vm.Items[i].RoleLabel = c.T("role." + string(it.MyRole))
 		}
 	}
 	return c.Render(http.StatusOK, "project/list.html", vm)

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golive/internal/apperr"
@@ -38,6 +40,9 @@ func DecodeJSON(body io.Reader, dst any) error {
 		return apperr.New(apperr.Invalid, "error.body_required")
 	}
 	if !utf8.Valid(b) {
+		if f := utf8Field(b); f != "" {
+			return apperr.InvalidField(f, "validate.utf8")
+		}
 		return apperr.New(apperr.Invalid, "error.utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -53,6 +58,28 @@ func DecodeJSON(body io.Reader, dst any) error {
 		return apperr.New(apperr.Invalid, "error.json_trailing")
 	}
 	return nil
+}
+
+// utf8Field names the top-level member whose value holds invalid UTF-8,
+// so the message can point at the field; "" when the bytes are in a key,
+// outside any member, or the JSON is malformed. Raw values keep the
+// original bytes, so one ordinary decode finds the member.
+func utf8Field(b []byte) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k, v := range m {
+		if !utf8.Valid(v) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	if len(keys) == 0 {
+		return ""
+	}
+	return keys[0]
 }
 
 func jsonError(err error) error {
@@ -74,6 +101,30 @@ func jsonError(err error) error {
 		return apperr.InvalidField(strings.Trim(f, `"`), "validate.unknown_field")
 	}
 	return apperr.New(apperr.Invalid, "error.json_syntax", 0)
+}
+
+// checkQuery refuses query values that are not valid UTF-8 or that hold
+// control characters, naming the parameter. Handlers pass query values to
+// SQL as text, and PostgreSQL rejects both with an error that would
+// otherwise surface as a 500.
+func checkQuery(r *http.Request) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	for k, vs := range r.URL.Query() {
+		if !utf8.ValidString(k) {
+			return apperr.New(apperr.Invalid, "error.utf8")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return apperr.InvalidField(k, "validate.utf8")
+			}
+			if strings.ContainsFunc(v, unicode.IsControl) {
+				return apperr.InvalidField(k, "validate.control_char")
+			}
+		}
+	}
+	return nil
 }
 
 // Form parses a urlencoded or multipart form within the body limit.

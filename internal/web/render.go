@@ -315,15 +315,26 @@ func (c *Ctx) Render(status int, name string, data any) error {
 	if base := path.Base(name); strings.HasPrefix(base, "_") {
 		exec = base
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, exec, data); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			renderBufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, exec, data); err != nil {
 		return apperr.Wrap(err)
 	}
 	c.W.Header().Set("Content-Type", "text/html; charset=utf-8")
 	c.W.WriteHeader(status)
-	_, err = buf.WriteTo(c.W)
+	_, err = c.W.Write(buf.Bytes())
 	return err
 }
+
+// renderBufs recycles the buffers pages are executed into (a page is
+// built in memory so that a template error can still become an error
+// page); a 50-row list would otherwise grow a new one on every request.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ErrorPage is the view model of 4xx/5xx pages.
 type ErrorPage struct {

@@ -118,6 +118,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 			s.writeError(c, apperr.New(apperr.Unauthenticated, "auth.login_required"))
 			return
 		}
+		if err := checkQuery(c.R); err != nil {
+			s.writeError(c, err)
+			return
+		}
 		if err := rt.handler(c); err != nil {
 			s.writeError(c, err)
 		}
