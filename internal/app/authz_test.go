@@ -57,7 +57,19 @@ func authzJSON(v any) func(*testing.T, *authzFix, apptest.Who) any {
 
 func authzPrepDeleted(t *testing.T, x *authzFix, who apptest.Who) { x.ensureDeleted(t, who) }
 
+// authzModuleRows holds the rows of each module's routes; a module's test
+// file adds its function in init(), so modules never edit this file.
+var authzModuleRows []func() []authzRow
+
 func authzRows() []authzRow {
+	rows := authzPlatformRows()
+	for _, f := range authzModuleRows {
+		rows = append(rows, f()...)
+	}
+	return rows
+}
+
+func authzPlatformRows() []authzRow {
 	return []authzRow{
 		// Operations: public for everyone, logged in or not.
 		//                                                                         anon  oc   ku   ex   cpm  dev  con  fin  pm   admin

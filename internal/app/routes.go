@@ -22,6 +22,11 @@ func (a *App) routes(views *web.Views) {
 
 	s.CatchAll()
 
+	// A project's module navigation, in display order. Modules add theirs here.
+	s.AddProjectNav("nav.overview", "", "overview")
+	s.AddProjectNav("nav.members", "/members", "members")
+	s.AddProjectNav("nav.activity", "/activity", "activity")
+
 	// Operations.
 	s.Handle("GET /static/", views.StaticHandler())
 	s.Handle("GET /healthz", http.HandlerFunc(a.healthz))

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -22,20 +23,36 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []Lang{ZH, EN}
 
-//go:embed locales/*.json
+// Each language is a folder with one file per module (platform.json,
+// work.json, …), so modules add keys without touching each other's files.
+//
+//go:embed locales/*/*.json
 var files embed.FS
 
 var catalogs = map[Lang]map[string]string{}
 
 func init() {
 	for _, l := range Langs {
-		b, err := files.ReadFile("locales/" + string(l) + ".json")
-		if err != nil {
-			panic(err)
+		names, err := fs.Glob(files, "locales/"+string(l)+"/*.json")
+		if err != nil || len(names) == 0 {
+			panic(fmt.Sprintf("catalog %s: no files", l))
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("catalog %s: %v", l, err))
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("catalog %s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("catalog %s: key %q is defined in two files", l, k))
+				}
+				m[k] = v
+			}
 		}
 		catalogs[l] = m
 	}

@@ -74,12 +74,19 @@ func hasHan(s string) bool {
 
 func TestCatalogFilesHaveNoDuplicateKeys(t *testing.T) {
 	for _, l := range i18n.Langs {
-		b, err := os.ReadFile(filepath.Join("locales", string(l)+".json"))
-		if err != nil {
-			t.Fatal(err)
+		files, err := filepath.Glob(filepath.Join("locales", string(l), "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no catalog files", l)
 		}
-		// encoding/json keeps the last duplicate silently; count keys by hand.
-		keys := regexp.MustCompile(`(?m)^\s*"([^"]+)"\s*:`).FindAllStringSubmatch(string(b), -1)
+		var keys [][]string
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// encoding/json keeps the last duplicate silently; count keys by hand.
+			keys = append(keys, regexp.MustCompile(`(?m)^\s*"([^"]+)"\s*:`).FindAllStringSubmatch(string(b), -1)...)
+		}
 		seen := map[string]bool{}
 		for _, k := range keys {
 			if seen[k[1]] {

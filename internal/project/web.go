@@ -30,20 +30,10 @@ type Web struct {
 
 func NewWeb(svc *Service, accounts *auth.Service) *Web { return &Web{svc: svc, accounts: accounts} }
 
-// NavItems is the project's module navigation; later modules append here.
-func NavItems(id int64) []web.NavItem {
-	base := "/projects/" + strconv.FormatInt(id, 10)
-	return []web.NavItem{
-		{Key: "nav.overview", Href: base, Name: "overview"},
-		{Key: "nav.members", Href: base + "/members", Name: "members"},
-		{Key: "nav.activity", Href: base + "/activity", Name: "activity"},
-	}
-}
-
 // ProjectBase fills the sidebar and breadcrumbs for a page of project pr.
 func ProjectBase(c *web.Ctx, pr Project, section, titleKey string) web.Base {
 	b := c.Base(titleKey)
-	b.Project = &web.ProjectNav{ID: pr.ID, Code: pr.Code, Name: pr.Name, Items: NavItems(pr.ID)}
+	b.Project = &web.ProjectNav{ID: pr.ID, Code: pr.Code, Name: pr.Name, Items: c.ProjectNav(pr.ID)}
 	b.Section = section
 	b.Crumbs = []web.Crumb{{Label: c.T("nav.projects"), Href: "/projects"}, {Label: pr.Name, Href: "/projects/" + strconv.FormatInt(pr.ID, 10)}}
 	if section != "overview" {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"golive/internal/access"
@@ -25,13 +26,15 @@ type Authenticator interface {
 
 // Server holds the route list and everything handlers share.
 type Server struct {
-	mux     *http.ServeMux
-	routes  []Route
-	log     *slog.Logger
-	auth    Authenticator
-	views   *Views
-	nav     NavProvider
-	Version string
+	mux    *http.ServeMux
+	routes []Route
+	log    *slog.Logger
+	auth   Authenticator
+	views  *Views
+	nav    NavProvider
+	// projectNav is the module navigation shown inside a project.
+	projectNav []NavItem
+	Version    string
 	// RequestContext lets platform services see the request id (the audit
 	// log stamps it on rows) without the web layer importing them.
 	RequestContext func(ctx context.Context, requestID string) context.Context
@@ -53,6 +56,24 @@ type NavProject struct {
 // NewServer creates an empty server.
 func NewServer(log *slog.Logger, auth Authenticator, views *Views, version string) *Server {
 	return &Server{mux: http.NewServeMux(), log: log, auth: auth, views: views, Version: version, MaxBody: 1 << 20}
+}
+
+// AddProjectNav appends an entry to every project's module navigation.
+// path is relative to the project ("" for its home, "/board" …); modules
+// register their entries at start-up in app.go, in display order.
+func (s *Server) AddProjectNav(key, path, section string) {
+	s.projectNav = append(s.projectNav, NavItem{Key: key, Href: path, Name: section})
+}
+
+// ProjectNav returns the module navigation of project id.
+func (c *Ctx) ProjectNav(id int64) []NavItem {
+	base := "/projects/" + strconv.FormatInt(id, 10)
+	out := make([]NavItem, len(c.s.projectNav))
+	for i, it := range c.s.projectNav {
+		it.Href = base + it.Href
+		out[i] = it
+	}
+	return out
 }
 
 // SetNav installs the project switcher provider.
