@@ -14,9 +14,11 @@ import (
 	"golive/internal/auth"
 	"golive/internal/config"
 	"golive/internal/db"
+	"golive/internal/methodology"
 	"golive/internal/project"
 	"golive/internal/trash"
 	"golive/internal/web"
+	"golive/internal/work"
 )
 
 // Version is set at build time with -ldflags "-X golive/internal/app.Version=…".
@@ -33,7 +35,10 @@ type App struct {
 	Audit    *audit.Service
 	Projects *project.Service
 	Trash    *trash.Service
-	handler  http.Handler
+	// Modules beyond the project core.
+	Methodology *methodology.Service
+	Work        *work.Service
+	handler     http.Handler
 }
 
 // Options tune New for commands that need less than a server.
@@ -67,6 +72,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Audit = audit.NewService(d)
 	a.Auth = auth.NewService(d)
 	a.Projects = project.NewService(d, a.Audit)
+	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
+	a.Work = work.NewService(d, a.Audit, a.Projects)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 

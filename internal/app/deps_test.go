@@ -11,7 +11,7 @@ import (
 // god package, so it fails here.
 func TestPlatformDoesNotImportModules(t *testing.T) {
 	platform := []string{"apperr", "access", "audit", "auth", "config", "db", "i18n", "money", "trash", "validate", "web"}
-	modules := []string{"project", "demo", "app"}
+	modules := []string{"project", "methodology", "work", "demo", "app"}
 	for _, p := range platform {
 		out, err := exec.Command("go", "list", "-deps", "golive/internal/"+p).CombinedOutput()
 		if err != nil {

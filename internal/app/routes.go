@@ -70,6 +70,10 @@ func (a *App) routes(views *web.Views) {
 	s.Page("POST /projects/{id}/members/{mid}/delete", pw.RemoveMember)
 	s.Page("GET /projects/{id}/activity", pw.Activity)
 
+	// Modules, each in its own routes_<module>.go.
+	a.methodologyRoutes()
+	a.workRoutes()
+
 	// Trash.
 	s.Page("GET /trash", a.Trash.Page)
 	s.Page("POST /trash/{kind}/{id}/restore", a.Trash.RestoreForm)
