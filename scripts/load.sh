@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test against a real `golive serve` on loopback (SQLite, no --demo):
 # cold start to ready, wrk on the three hot read paths, idle RSS.
-# Bounded: about 45 s in all. Needs wrk and curl. Usage:
+# Bounded: about 40 s in all. Needs wrk, curl and jq. Usage:
 #   bash scripts/load.sh            (DURATION=10s CONNS=16 THREADS=2 by default)
 # The figures it prints are what docs/benchmarks.md records.
 set -euo pipefail
@@ -14,7 +14,7 @@ CONNS="${CONNS:-16}"
 THREADS="${THREADS:-2}"
 NPROJECTS=50
 
-for tool in wrk curl; do
+for tool in wrk curl jq; do
   command -v "$tool" >/dev/null || { echo "load.sh: $tool is required (apt-get install $tool)" >&2; exit 1; }
 done
 
