@@ -250,16 +250,29 @@ func (v *Views) StaticHandler() http.Handler {
 
 // Base is embedded in every page's view model.
 type Base struct {
-	Lang     i18n.Lang
-	User     *access.Principal
-	Title    string
-	Flash    string
-	Projects []NavProject
-	Project  *ProjectNav // the current project, for the sidebar
-	Section  string      // active sidebar entry
-	Crumbs   []Crumb
-	Version  string
-	Path     string
+	SwitcherOptions template.HTML
+	Lang            i18n.Lang
+	User            *access.Principal
+	Title           string
+	Flash           string
+	Projects        []NavProject
+	Project         *ProjectNav // the current project, for the sidebar
+	Section         string      // active sidebar entry
+	Crumbs          []Crumb
+	Version         string
+	Path            string
+	// notices computes the overview warnings of a project (see
+	// OverviewNotices); nil outside a request.
+	notices func(projectID int64) []Notice
+}
+
+// OverviewNotices returns the modules' warnings for the current project's
+// overview page, nothing on any other page.
+func (b Base) OverviewNotices() []Notice {
+	if b.Project == nil || b.Section != "overview" || b.notices == nil {
+		return nil
+	}
+	return b.notices(b.Project.ID)
 }
 
 // ProjectNav describes the current project in the sidebar.
@@ -300,6 +313,16 @@ func (c *Ctx) Base(titleKey string, args ...any) Base {
 	}
 	if c.P != nil && c.s.nav != nil {
 		b.Projects = c.s.nav(c.Context(), c.P)
+		b.SwitcherOptions = c.switcherOptions(b.Projects)
+	}
+	if c.P != nil && len(c.s.notices) > 0 {
+		b.notices = func(id int64) []Notice {
+			var out []Notice
+			for _, p := range c.s.notices {
+				out = append(out, p(c, id)...)
+			}
+			return out
+		}
 	}
 	return b
 }
@@ -368,4 +391,76 @@ func (s *Server) renderError(c *Ctx, status int, e *apperr.Error) {
 		c.W.WriteHeader(status)
 		fmt.Fprintln(c.W, msg)
 	}
+}
+
+// switcherOptions renders the project switcher's options, cached by their
+// content: it is on every page and escaping it dominated small pages. The
+// current project is selected by app.js from the URL.
+func (c *Ctx) switcherOptions(ps []NavProject) template.HTML {
+	var key strings.Builder
+	for _, p := range ps {
+		key.WriteString(strconv.FormatInt(p.ID, 10))
+		key.WriteByte('\x00')
+		key.WriteString(p.Code)
+		key.WriteByte('\x00')
+		key.WriteString(p.Name)
+		key.WriteByte('\x01')
+	}
+	h, err := c.s.switcherCache.Get(c, key.String(), "web/_switcher.html", ps)
+	if err != nil {
+		c.s.log.Error("switcher", "err", err)
+		return ""
+	}
+	return h
+}
+
+// Fragment executes a fragment template ("mod/_x.html") into a string, for
+// handlers that compose or cache pieces of a page.
+func (c *Ctx) Fragment(name string, data any) (template.HTML, error) {
+	t, err := c.s.views.lookup(name)
+	if err != nil {
+		return "", apperr.Wrap(err)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, path.Base(name), data); err != nil {
+		return "", apperr.Wrap(err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// FragmentCache keeps rendered fragments by a key that the caller builds
+// from everything the fragment shows (ids, versions, language, rights), so
+// an entry can never be stale: a change makes a new key. It is bounded and
+// simply starts over when full; every process has its own, which is safe
+// because nothing but rendering work is saved.
+type FragmentCache struct {
+	mu  sync.RWMutex
+	m   map[string]template.HTML
+	max int
+}
+
+// NewFragmentCache holds at most max fragments.
+func NewFragmentCache(max int) *FragmentCache {
+	return &FragmentCache{m: make(map[string]template.HTML), max: max}
+}
+
+// Get renders name with data unless key is cached.
+func (fc *FragmentCache) Get(c *Ctx, key, name string, data any) (template.HTML, error) {
+	fc.mu.RLock()
+	h, ok := fc.m[key]
+	fc.mu.RUnlock()
+	if ok && !c.s.views.dev {
+		return h, nil
+	}
+	h, err := c.Fragment(name, data)
+	if err != nil {
+		return "", err
+	}
+	fc.mu.Lock()
+	if len(fc.m) >= fc.max {
+		fc.m = make(map[string]template.HTML, fc.max)
+	}
+	fc.m[key] = h
+	fc.mu.Unlock()
+	return h, nil
 }

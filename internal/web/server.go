@@ -26,12 +26,13 @@ type Authenticator interface {
 
 // Server holds the route list and everything handlers share.
 type Server struct {
-	mux    *http.ServeMux
-	routes []Route
-	log    *slog.Logger
-	auth   Authenticator
-	views  *Views
-	nav    NavProvider
+	mux           *http.ServeMux
+	routes        []Route
+	log           *slog.Logger
+	auth          Authenticator
+	views         *Views
+	nav           NavProvider
+	switcherCache *FragmentCache
 	// projectNav is the module navigation shown inside a project.
 	projectNav []NavItem
 	Version    string
@@ -40,7 +41,27 @@ type Server struct {
 	RequestContext func(ctx context.Context, requestID string) context.Context
 	// MaxBody bounds request bodies that handlers decode (JSON and forms).
 	MaxBody int64
+	// notices are the modules' providers of project overview warnings.
+	notices []NoticeProvider
 }
+
+// NoticeProvider returns warnings for the overview page of a project (A/B
+// roles without a backup, a red health …). Modules register one at
+// start-up; the layout shows them above the overview, so the project
+// module needs to know none of them.
+type NoticeProvider func(c *Ctx, projectID int64) []Notice
+
+// Notice is one overview warning. Level is "red", "amber" or "info"; Href
+// and Link (already translated) point to where it can be fixed.
+type Notice struct {
+	Level string
+	Text  string
+	Href  string
+	Link  string
+}
+
+// AddOverviewNotices registers a provider of overview warnings.
+func (s *Server) AddOverviewNotices(p NoticeProvider) { s.notices = append(s.notices, p) }
 
 // NavProvider lists the projects in the sidebar's switcher; the project
 // module provides it at start-up (the web layer knows no modules).
@@ -55,7 +76,7 @@ type NavProject struct {
 
 // NewServer creates an empty server.
 func NewServer(log *slog.Logger, auth Authenticator, views *Views, version string) *Server {
-	return &Server{mux: http.NewServeMux(), log: log, auth: auth, views: views, Version: version, MaxBody: 1 << 20}
+	return &Server{switcherCache: NewFragmentCache(5000), mux: http.NewServeMux(), log: log, auth: auth, views: views, Version: version, MaxBody: 1 << 20}
 }
 
 // AddProjectNav appends an entry to every project's module navigation.

@@ -2,6 +2,13 @@
 // CSP forbids it), so small behaviours hang off data- attributes here.
 (function () {
   "use strict";
+  // The switcher's options are cached HTML shared by every page, so the
+  // current project is selected here, from the URL.
+  document.addEventListener("DOMContentLoaded", function () {
+    var sel = document.querySelector("[data-nav-select]");
+    var m = window.location.pathname.match(/^\/projects\/(\d+)/);
+    if (sel && m) sel.value = "/projects/" + m[1];
+  });
   document.addEventListener("change", function (e) {
     var sel = e.target.closest("[data-nav-select]");
     if (sel && sel.value) window.location.href = sel.value;
