@@ -67,6 +67,29 @@ const (
 	ActivityView   Action = "activity.view"
 	InternalView   Action = "internal.view" // items marked internal
 	CostView       Action = "cost.view"     // costs, rates, budgets, margins
+
+	// Work (tasks, board, workflow). Customers read customer-visible tasks
+	// only; that filter is InternalView's, applied in SQL by the work module.
+	TaskView       Action = "task.view"
+	TaskCreate     Action = "task.create"
+	TaskEdit       Action = "task.edit" // edit, move on the board, dependencies
+	TaskDelete     Action = "task.delete"
+	WorkflowManage Action = "workflow.manage" // statuses and WIP limits
+
+	// Gantt: rescheduling is TaskEdit; freezing a named baseline of the
+	// plan is the PM's.
+	BaselineManage Action = "baseline.manage"
+
+	// Methodology (phases, gates, milestones, deliverables, charter,
+	// stakeholders, RACI, health). Templates are system-level: managed by
+	// administrators (Principal.CanAdminister), read by vendor accounts.
+	// Signing the charter is personal: only the sponsor named on it may,
+	// whatever their role, so it is not a row here.
+	MethodologyEdit   Action = "methodology.edit"   // phases, milestones, deliverables, charter, RACI, apply a template
+	GateDecide        Action = "gate.decide"        // record a gate review and its decision
+	DeliverableAccept Action = "deliverable.accept" // accept or reject a submitted deliverable
+	StakeholderEdit   Action = "stakeholder.edit"   // stakeholder register and A/B responsibilities
+	HealthOverride    Action = "health.override"    // override the computed project health
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -81,6 +104,18 @@ var table = map[Action][]Role{
 	ActivityView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
 	InternalView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
 	CostView:       {RolePM, RoleFinance},
+	TaskView:       {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	TaskCreate:     {RolePM, RoleConsultant, RoleDeveloper},
+	TaskEdit:       {RolePM, RoleConsultant, RoleDeveloper},
+	TaskDelete:     {RolePM},
+	WorkflowManage: {RolePM},
+	BaselineManage: {RolePM},
+
+	MethodologyEdit:   {RolePM},
+	GateDecide:        {RolePM},
+	DeliverableAccept: {RoleCustomerPM},
+	StakeholderEdit:   {RolePM, RoleConsultant},
+	HealthOverride:    {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {

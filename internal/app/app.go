@@ -14,6 +14,7 @@ import (
 	"golive/internal/auth"
 	"golive/internal/config"
 	"golive/internal/db"
+	"golive/internal/live"
 	"golive/internal/methodology"
 	"golive/internal/project"
 	"golive/internal/trash"
@@ -38,7 +39,9 @@ type App struct {
 	// Modules beyond the project core.
 	Methodology *methodology.Service
 	Work        *work.Service
-	handler     http.Handler
+	// Live carries change notices to board viewers (across processes on PostgreSQL).
+	Live    *live.Broker
+	handler http.Handler
 }
 
 // Options tune New for commands that need less than a server.
@@ -76,6 +79,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Work = work.NewService(d, a.Audit, a.Projects)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
+	a.Trash.Register("task", work.TrashSource{S: a.Work})
 
 	root := opt.RepoRoot
 	if root == "" {
@@ -86,6 +90,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("project", project.Views(), "internal/project/views")
 	views.Add("audit", audit.Views(), "internal/audit/views")
 	views.Add("trash", trash.Views(), "internal/trash/views")
+	views.Add("work", work.Views(), "internal/work/views")
+	views.Add("methodology", methodology.Views(), "internal/methodology/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -102,6 +108,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Metrics = web.NewMetrics()
 	for name, st := range d.Stats() {
 		a.Metrics.AddDBStats(name, st)
+	}
+	a.Live = live.New(log)
+	if d.Dialect() == db.Postgres {
+		if err := a.Live.ListenPostgres(ctx, cfg.DB, d.Writer()); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Work.SetLive(a.Live)
+	// The built-in implementation template is data: inserted on first
+	// start, refreshed when a release changes it.
+	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("templates: %w", err)
 	}
 	a.routes(views)
 	a.handler = a.Server.Handler(a.Metrics)
@@ -122,5 +142,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 // Handler is the full HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close ends live streams and releases the database.
+func (a *App) Close() error {
+	if a.Live != nil {
+		a.Live.Close()
+	}
+	return a.DB.Close()
+}

@@ -1,6 +1,81 @@
 package app
 
+import (
+	"golive/internal/web"
+	"golive/internal/work"
+)
+
 // workRoutes registers the work module's pages and API (tasks, board,
 // Gantt, iterations, my work). Called from routes.
 func (a *App) workRoutes() {
+	a.workCoreRoutes()
+	a.ganttRoutes()
+}
+
+// workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
+// workflow, dependencies and "my work".
+func (a *App) workCoreRoutes() {
+	s := a.Server
+	w := work.NewWeb(a.Work)
+	api := work.NewAPI(a.Work)
+
+	s.AddProjectNav("work.nav_tasks", "/tasks", "tasks")
+	s.AddProjectNav("work.nav_board", "/board", "board")
+
+	s.Page("GET /my", w.My)
+	s.Page("GET /projects/{id}/tasks", w.List)
+	s.Page("GET /projects/{id}/tasks.xlsx", w.Export)
+	s.Page("GET /projects/{id}/tasks/new", w.New)
+	s.Page("POST /projects/{id}/tasks", w.Create)
+	s.Page("GET /projects/{id}/tasks/{tid}", w.Show)
+	s.Page("GET /projects/{id}/tasks/{tid}/edit", w.Edit)
+	s.Page("POST /projects/{id}/tasks/{tid}/edit", w.Update)
+	s.Page("POST /projects/{id}/tasks/{tid}/delete", w.Delete)
+	s.Page("POST /projects/{id}/tasks/{tid}/dependencies", w.AddDependency)
+	s.Page("POST /projects/{id}/tasks/{tid}/dependencies/{did}/delete", w.RemoveDependency)
+	s.Page("GET /projects/{id}/board", w.Board)
+	s.Page("GET /projects/{id}/board/cards/{tid}", w.Card)
+	s.Page("GET /projects/{id}/board/events", w.Events)
+	s.Page("GET /projects/{id}/workflow", w.Workflow)
+	s.Page("POST /projects/{id}/workflow/{sid}", w.UpdateStatus)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	filters := []string{"status", "assignee", "phase", "iteration", "label", "q", "page", "per_page"}
+	s.API("GET /api/v1/projects/{id}/tasks", api.List, doc(D{Tag: "work", Summary: "List a project's tasks (customers see customer-visible tasks only); assignee, phase, iteration take an id or \"none\"", Out: work.Task{}, Paged: true, Query: filters}))
+	s.API("POST /api/v1/projects/{id}/tasks", api.Create, doc(D{Tag: "work", Summary: "Create a task (numbered per project; effort in minutes)", In: work.Input{}, Out: work.Task{}, Status: 201}))
+	s.API("GET /api/v1/projects/{id}/tasks/{tid}", api.Get, doc(D{Tag: "work", Summary: "Get one task with assignees, watchers and checklist", Out: work.Task{}}))
+	s.API("PATCH /api/v1/projects/{id}/tasks/{tid}", api.Update, doc(D{Tag: "work", Summary: "Change a task: members left out keep their value; 0 clears parent_id, phase_id, iteration_id; send the version you read (stale: 409)", In: work.Patch{}, Out: work.Task{}}))
+	s.API("DELETE /api/v1/projects/{id}/tasks/{tid}", api.Delete, doc(D{Tag: "work", Summary: "Move a task and its subtasks to the trash (PM)", Status: 204}))
+	s.API("POST /api/v1/projects/{id}/tasks/{tid}/restore", api.Restore, doc(D{Tag: "work", Summary: "Restore a task (and the subtasks deleted with it) from the trash", Out: work.Task{}}))
+	s.API("POST /api/v1/projects/{id}/tasks/{tid}/move", api.Move, doc(D{Tag: "work", Summary: "Move a card on the board: into a status, between before_id (above) and after_id (below); 0 at a column end", In: work.MoveInput{}, Out: work.Task{}}))
+	s.API("GET /api/v1/projects/{id}/dependencies", api.Dependencies, doc(D{Tag: "work", Summary: "List dependencies between the project's tasks (task: only those touching one task)", Out: []work.Dependency{}, Query: []string{"task"}}))
+	s.API("POST /api/v1/projects/{id}/dependencies", api.AddDependency, doc(D{Tag: "work", Summary: "Link two tasks of the project (FS/SS/FF/SF, lag in working days); a cycle is refused naming its tasks", In: work.DepInput{}, Out: work.Dependency{}, Status: 201}))
+	s.API("DELETE /api/v1/projects/{id}/dependencies/{did}", api.RemoveDependency, doc(D{Tag: "work", Summary: "Remove a dependency", Status: 204}))
+	s.API("GET /api/v1/projects/{id}/workflow", api.Workflow, doc(D{Tag: "work", Summary: "The project's status workflow with WIP limits", Out: []work.Status{}}))
+	s.API("PATCH /api/v1/projects/{id}/workflow/{sid}", api.UpdateStatus, doc(D{Tag: "work", Summary: "Rename a status or change its WIP limit (PM; empty name restores the default)", In: work.StatusInput{}, Out: work.Status{}}))
+	s.API("GET /api/v1/my/tasks", api.MyWork, doc(D{Tag: "work", Summary: "Open tasks assigned to the caller across projects: overdue, today, this week, later", Out: work.MyGroupsJSON{}}))
+}
+
+// ----- Gantt (internal/work/gantt*.go): chart, reschedule, baselines, schedule -----
+
+// ganttRoutes: the Gantt page with its reschedule and baseline forms, and
+// the API the chart's drag and other clients use.
+func (a *App) ganttRoutes() {
+	s := a.Server
+	gw := work.NewGanttWeb(a.Work)
+	gapi := work.NewGanttAPI(a.Work)
+
+	s.AddProjectNav("nav.gantt", "/gantt", "gantt")
+
+	s.Page("GET /projects/{id}/gantt", gw.Page)
+	s.Page("POST /projects/{id}/gantt/reschedule", gw.Reschedule)
+	s.Page("POST /projects/{id}/baselines", gw.CreateBaseline)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	s.API("GET /api/v1/projects/{id}/schedule", gapi.Schedule, doc(D{Tag: "work", Summary: "Critical-path analysis of the plan: ES/EF/LS/LF, total float and critical flag per task in working days (baseline: add baseline dates and slippage)", Out: work.Schedule{}, Query: []string{"baseline"}}))
+	s.API("POST /api/v1/projects/{id}/tasks/{tid}/reschedule", gapi.Reschedule, doc(D{Tag: "work", Summary: "Move a task to a new start and push its successors on the working calendar; send the version you read (stale: 409)", In: work.RescheduleInput{}, Out: work.Rescheduled{}}))
+	s.API("GET /api/v1/projects/{id}/baselines", gapi.Baselines, doc(D{Tag: "work", Summary: "List the project's named baselines", Out: []work.Baseline{}}))
+	s.API("POST /api/v1/projects/{id}/baselines", gapi.CreateBaseline, doc(D{Tag: "work", Summary: "Freeze every task's start and due date as a named baseline (PM)", In: work.BaselineInput{}, Out: work.Baseline{}, Status: 201}))
 }

@@ -1,0 +1,147 @@
+package work
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"golive/internal/access"
+	"golive/internal/apperr"
+	"golive/internal/audit"
+	"golive/internal/db"
+)
+
+// Move puts a card into a status between two neighbours, setting status
+// and rank in one transaction. The neighbours must be live cards of the
+// target column; one that has meanwhile left it means the mover's board
+// was stale (409). A column whose gaps have worn too thin is renumbered
+// first, and viewers are told to re-read it.
+func (s *Service) Move(ctx context.Context, p *access.Principal, projectID, taskID int64, in MoveInput) (Task, error) {
+	if _, _, err := s.can(ctx, p, projectID, access.TaskEdit); err != nil {
+		return Task{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return Task{}, err
+	}
+	var after Task
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := writable(ctx, tx, projectID, false); err != nil {
+			return err
+		}
+		var before Task
+		var err error
+		if before, err = getTask(ctx, tx, projectID, taskID, true, false); err != nil {
+			return err
+		}
+		if before.Version != in.Version {
+			return apperr.ConflictErr()
+		}
+		ss, err := workflowTx(ctx, tx, projectID)
+		if err != nil {
+			return err
+		}
+		st, ok := findStatus(ss, in.Status)
+		if !ok {
+			return apperr.InvalidField("status", "work.status_unknown")
+		}
+		lo, hasLo, err := neighbour(ctx, tx, projectID, taskID, in.Status, in.BeforeID, "before_id")
+		if err != nil {
+			return err
+		}
+		hi, hasHi, err := neighbour(ctx, tx, projectID, taskID, in.Status, in.AfterID, "after_id")
+		if err != nil {
+			return err
+		}
+		if hasLo && hasHi && lo >= hi {
+			return apperr.ConflictErr()
+		}
+		rank, ok := rankBetween(lo, hasLo, hi, hasHi)
+		if !ok {
+			if err := renumberColumn(ctx, tx, projectID, in.Status, taskID); err != nil {
+				return err
+			}
+			s.notify(tx, projectID, Notice{Kind: NoticeReorder, Status: in.Status, Visible: true, WasVisible: true})
+			if lo, hasLo, err = neighbour(ctx, tx, projectID, taskID, in.Status, in.BeforeID, "before_id"); err != nil {
+				return err
+			}
+			if hi, hasHi, err = neighbour(ctx, tx, projectID, taskID, in.Status, in.AfterID, "after_id"); err != nil {
+				return err
+			}
+			if rank, ok = rankBetween(lo, hasLo, hi, hasHi); !ok {
+				return apperr.ConflictErr()
+			}
+		}
+		res, err := tx.Exec(ctx, `UPDATE tasks SET status = ?, rank = ?, done_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			in.Status, rank, doneMS(st.Category, before.DoneMS), db.Now(), taskID, in.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.ConflictErr()
+		}
+		if after, err = getTask(ctx, tx, projectID, taskID, true, false); err != nil {
+			return err
+		}
+		s.notify(tx, projectID, Notice{Kind: NoticeTask, TaskID: taskID, Version: after.Version, Visible: after.CustomerVisible, WasVisible: before.CustomerVisible})
+		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "task", EntityID: taskID, Action: "move", Summary: after.Ref(),
+			Before: map[string]any{"status": before.Status}, After: map[string]any{"status": after.Status}, Internal: !after.CustomerVisible})
+	})
+	if err != nil {
+		return Task{}, apperr.Wrap(err)
+	}
+	return after, nil
+}
+
+// neighbour reads the rank of a card named as a neighbour of a move: a
+// live card of the project in the target column, not the moved card.
+func neighbour(ctx context.Context, tx *db.Tx, projectID, self int64, status string, id int64, field string) (float64, bool, error) {
+	if id == 0 {
+		return 0, false, nil
+	}
+	if id == self {
+		return 0, false, apperr.InvalidField(field, "work.same_neighbour")
+	}
+	var rank float64
+	var st string
+	err := tx.QueryRow(ctx, `SELECT rank, status FROM tasks WHERE id = ? AND project_id = ? AND deleted_ms IS NULL`, id, projectID).Scan(&rank, &st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, apperr.InvalidField(field, "validate.not_found")
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	if st != status {
+		return 0, false, apperr.ConflictErr()
+	}
+	return rank, true, nil
+}
+
+// renumberColumn spreads the ranks of a column evenly in their current
+// order (the moved card keeps its place until it is moved).
+func renumberColumn(ctx context.Context, tx *db.Tx, projectID int64, status string, _ int64) error {
+	rows, err := tx.Query(ctx, `SELECT id FROM tasks WHERE project_id = ? AND status = ? AND deleted_ms IS NULL ORDER BY rank, id`, projectID, status)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Ranks order cards, they are not content: renumbering leaves
+	// versions alone, so nobody's open edit form turns stale.
+	for i, r := range renumber(len(ids)) {
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET rank = ? WHERE id = ?`, r, ids[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
