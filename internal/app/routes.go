@@ -24,8 +24,6 @@ func (a *App) routes(views *web.Views) {
 
 	// A project's module navigation, in display order. Modules add theirs here.
 	s.AddProjectNav("nav.overview", "", "overview")
-	s.AddProjectNav("nav.members", "/members", "members")
-	s.AddProjectNav("nav.activity", "/activity", "activity")
 
 	// Operations.
 	s.Handle("GET /static/", views.StaticHandler())
@@ -73,6 +71,9 @@ func (a *App) routes(views *web.Views) {
 	// Modules, each in its own routes_<module>.go.
 	a.methodologyRoutes()
 	a.workRoutes()
+	// Members and activity close every project's navigation.
+	s.AddProjectNav("nav.members", "/members", "members")
+	s.AddProjectNav("nav.activity", "/activity", "activity")
 
 	// Trash.
 	s.Page("GET /trash", a.Trash.Page)

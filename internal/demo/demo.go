@@ -87,6 +87,7 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 		}
 		ids[p.email] = u.ID
 	}
+	var projectIDs []int64
 	pmPrincipal := &access.Principal{UserID: ids["pm@demo.golive"], CompanyID: vendor.ID, Name: "王磊", Role: access.RolePM, Vendor: true}
 	for _, c := range customers {
 		co, err := a.Auth.CreateCompany(ctx, nil, auth.CompanyInput{Name: c.company, Kind: "customer"})
@@ -99,6 +100,7 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("project %s: %w", in.Code, err)
 		}
+		projectIDs = append(projectIDs, pr.ID)
 		for _, p := range vendorPeople[1:] {
 			if _, err := a.Projects.AddMember(ctx, pmPrincipal, pr.ID, project.MemberInput{UserID: ids[p.email], Role: string(p.role)}); err != nil {
 				return false, err
@@ -113,6 +115,17 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 				return false, err
 			}
 		}
+	}
+	// Each module extends the projects, in dependency order: the method's
+	// plan first, then the work on it, then a baseline of that plan.
+	if err := LoadMethodology(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("methodology: %w", err)
+	}
+	if err := LoadWork(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("work: %w", err)
+	}
+	if err := LoadBaselines(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("baselines: %w", err)
 	}
 	return true, nil
 }
