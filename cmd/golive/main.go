@@ -160,6 +160,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	// Event streams never finish on their own: closing the broker ends them
+	// so that Shutdown waits only for ordinary requests.
+	srv.RegisterOnShutdown(a.Live.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("golive ready", "addr", "http://"+ln.Addr().String(), "db", a.DB.Dialect(), "startup_ms", time.Since(start).Milliseconds(), "version", app.Version)

@@ -3,12 +3,16 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"golive/internal/app/apptest"
+	"golive/internal/db"
 	"golive/internal/i18n"
 	"golive/internal/work"
 )
@@ -277,4 +281,41 @@ func TestWorkListAPI(t *testing.T) {
 			t.Errorf("PM's my work: %d", r.Status)
 		}
 	})
+}
+
+// The Excel export of the task list is in WBS order with outline codes;
+// the customer-visible column and internal tasks are for vendor staff.
+func TestWorkExport(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	ctx := context.Background()
+	pm := e.Users[apptest.PM].P
+	a := e.ProjectA.ID
+	top, _ := e.App.Work.Create(ctx, pm, a, work.Input{Title: "上线准备", CustomerVisible: true, EstimateMin: 90})
+	e.App.Work.Create(ctx, pm, a, work.Input{Title: "切换演练", ParentID: &top.ID, CustomerVisible: true, Labels: []string{"上线"}})
+	e.App.Work.Create(ctx, pm, a, work.Input{Title: "内部复盘"})
+	read := func(who apptest.Who) [][]string {
+		r := e.Do(t, who, "GET", "/projects/"+itoa(a)+"/tasks.xlsx", nil)
+		if r.Status != 200 {
+			t.Fatalf("export as %s: %d", who, r.Status)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	rows := read(apptest.Developer)
+	if len(rows) != 4 || rows[1][0] != "1" || rows[2][0] != "1.1" || rows[2][2] != "切换演练" || rows[1][7] != "1.5" || rows[3][2] != "内部复盘" ||
+		rows[0][len(rows[0])-1] != "客户可见" {
+		t.Errorf("vendor export: %q", rows)
+	}
+	rows = read(apptest.KeyUser)
+	if len(rows) != 3 || strings.Contains(fmt.Sprint(rows), "内部复盘") || strings.Contains(strings.Join(rows[0], "|"), "客户可见") {
+		t.Errorf("customer export: %q", rows)
+	}
 }
