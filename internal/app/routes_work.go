@@ -10,6 +10,8 @@ import (
 func (a *App) workRoutes() {
 	a.workCoreRoutes()
 	a.ganttRoutes()
+	a.planXLSXRoutes()
+	a.iterationRoutes()
 }
 
 // workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
@@ -78,4 +80,43 @@ func (a *App) ganttRoutes() {
 	s.API("POST /api/v1/projects/{id}/tasks/{tid}/reschedule", gapi.Reschedule, doc(D{Tag: "work", Summary: "Move a task to a new start and push its successors on the working calendar; send the version you read (stale: 409)", In: work.RescheduleInput{}, Out: work.Rescheduled{}}))
 	s.API("GET /api/v1/projects/{id}/baselines", gapi.Baselines, doc(D{Tag: "work", Summary: "List the project's named baselines", Out: []work.Baseline{}}))
 	s.API("POST /api/v1/projects/{id}/baselines", gapi.CreateBaseline, doc(D{Tag: "work", Summary: "Freeze every task's start and due date as a named baseline (PM)", In: work.BaselineInput{}, Out: work.Baseline{}, Status: 201}))
+}
+
+// ----- Iterations (internal/work/iteration*.go): sprints, planning, burndown, velocity -----
+
+// iterationRoutes: the iterations pages and API. Customers get 404 on all of them
+// (iterations sum internal tasks; see work.Service.iterAccess).
+func (a *App) iterationRoutes() {
+	s := a.Server
+	iapi := work.NewIterationAPI(a.Work)
+	iw := work.NewIterationWeb(a.Work)
+
+	s.AddProjectNav("nav.iterations", "/iterations", "iterations")
+
+	s.Page("GET /projects/{id}/iterations", iw.List)
+	s.Page("POST /projects/{id}/iterations", iw.Create)
+	s.Page("POST /projects/{id}/iterations/assign", iw.Assign)
+	s.Page("GET /projects/{id}/iterations/{iid}", iw.Show)
+	s.Page("POST /projects/{id}/iterations/{iid}/close", iw.Close)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	s.API("GET /api/v1/projects/{id}/iterations", iapi.List, doc(D{Tag: "work", Summary: "List the project's iterations with committed, remaining and done effort (minutes); not for customers", Out: []work.Iteration{}}))
+	s.API("POST /api/v1/projects/{id}/iterations", iapi.Create, doc(D{Tag: "work", Summary: "Create an iteration (PM); an empty end_date means two weeks from start_date; end before start is refused", In: work.IterationInput{}, Out: work.Iteration{}, Status: 201}))
+	s.API("GET /api/v1/projects/{id}/iterations/velocity", iapi.Velocity, doc(D{Tag: "work", Summary: "Completed estimate (minutes) per closed iteration, oldest first", Out: []work.Velocity{}}))
+	s.API("POST /api/v1/projects/{id}/iterations/assign", iapi.Assign, doc(D{Tag: "work", Summary: "Plan tasks into an open iteration, or back to the backlog with iteration_id 0", In: work.AssignInput{}, Out: work.Assigned{}}))
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}", iapi.Get, doc(D{Tag: "work", Summary: "Get one iteration with its totals", Out: work.Iteration{}}))
+	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates and goal (PM); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
+	s.API("POST /api/v1/projects/{id}/iterations/{iid}/close", iapi.Close, doc(D{Tag: "work", Summary: "Close an iteration (PM): unfinished tasks move to move_to (an open iteration) or the backlog (0); stale version: 409", In: work.CloseInput{}, Out: work.Iteration{}}))
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day against the ideal line; records today's snapshot", Out: work.Burndown{}}))
+}
+
+// ----- plan round-trip through Excel (internal/work/planxlsx*.go) -----
+
+func (a *App) planXLSXRoutes() {
+	s := a.Server
+	w := work.NewWeb(a.Work)
+	s.Page("GET /projects/{id}/plan.xlsx", w.PlanExport)
+	s.Page("GET /projects/{id}/plan/import", w.PlanImportForm)
+	s.Page("POST /projects/{id}/plan/import", w.PlanImport)
 }

@@ -124,6 +124,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadWork(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("work: %w", err)
 	}
+	if err := LoadIterations(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("iterations: %w", err)
+	}
 	if err := LoadBaselines(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("baselines: %w", err)
 	}

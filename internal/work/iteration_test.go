@@ -1,0 +1,241 @@
+package work_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"golive/internal/app/apptest"
+	"golive/internal/apperr"
+	"golive/internal/work"
+)
+
+func TestIterationValidate(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		in    work.IterationInput
+		field string
+		end   string
+	}{
+		{"default two weeks", work.IterationInput{Name: "S1", StartDate: "2026-03-02"}, "", "2026-03-15"},
+		{"end before start", work.IterationInput{Name: "S1", StartDate: "2026-03-02", EndDate: "2026-03-01"}, "end_date", ""},
+		{"same day", work.IterationInput{Name: "S1", StartDate: "2026-03-02", EndDate: "2026-03-02"}, "", "2026-03-02"},
+		{"no name", work.IterationInput{StartDate: "2026-03-02"}, "name", ""},
+		{"no start", work.IterationInput{Name: "S1"}, "start_date", ""},
+		{"bad date", work.IterationInput{Name: "S1", StartDate: "2026-13-02"}, "start_date", ""},
+	} {
+		err := c.in.Validate(false)
+		if c.field == "" {
+			if err != nil || c.in.EndDate != c.end {
+				t.Errorf("%s: err %v end %q", c.name, err, c.in.EndDate)
+			}
+			continue
+		}
+		if e := apperr.As(err); e == nil || !e.HasField(c.field) {
+			t.Errorf("%s: want field error on %s, got %v", c.name, c.field, err)
+		}
+	}
+	in := work.IterationInput{Name: "S1", StartDate: "2026-03-02"}
+	if e := apperr.As(in.Validate(true)); e == nil || !e.HasField("version") {
+		t.Errorf("update without version accepted")
+	}
+}
+
+func TestBurnLine(t *testing.T) {
+	// Mon 2 March to Fri 13 March 2026: ten working days.
+	pts := work.BurnLine("2026-03-02", "2026-03-13", "2026-03-04", 900, map[string]int64{"2026-03-03": 800})
+	if len(pts) != 10 {
+		t.Fatalf("want 10 working days, got %d", len(pts))
+	}
+	if pts[0].Ideal != 900 || pts[9].Ideal != 0 || pts[5].Ideal != 400 {
+		t.Errorf("ideal line %v", pts)
+	}
+	if pts[0].Remaining != 900 || pts[1].Remaining != 800 || pts[2].Remaining != 800 || pts[3].Remaining != -1 {
+		t.Errorf("remaining %v", pts)
+	}
+	if pts[5].Day != "2026-03-09" {
+		t.Errorf("weekend not skipped: %v", pts[5].Day)
+	}
+	if got := work.BurnLine("2026-03-02", "2026-03-01", "2026-03-04", 1, nil); len(got) != 0 {
+		t.Errorf("reversed range gave %v", got)
+	}
+}
+
+func TestIterationLifecycle(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		start := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
+		it, err := e.App.Work.CreateIteration(ctx, p(e, apptest.PM), a, work.IterationInput{Name: "冲刺一", StartDate: start, Goal: "上线"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Status != work.IterActive || it.EndDate != work.DefaultIterationEnd(start) {
+			t.Fatalf("created %+v", it)
+		}
+		next, err := e.App.Work.CreateIteration(ctx, p(e, apptest.PM), a, work.IterationInput{Name: "冲刺二", StartDate: time.Now().AddDate(0, 0, 20).Format(time.DateOnly)})
+		if err != nil || next.Status != work.IterPlanned {
+			t.Fatal(next, err)
+		}
+		_, err = e.App.Work.CreateIteration(ctx, p(e, apptest.Consultant), a, work.IterationInput{Name: "x", StartDate: start})
+		wantCode(t, "consultant creates", err, apperr.Forbidden)
+		_, err = e.App.Work.ListIterations(ctx, p(e, apptest.KeyUser), a)
+		wantCode(t, "customer lists", err, apperr.NotFound)
+		_, err = e.App.Work.ListIterations(ctx, p(e, apptest.OtherCust), a)
+		wantCode(t, "other customer lists", err, apperr.NotFound)
+
+		t1 := mustCreate(t, e, apptest.PM, a, work.Input{Title: "迭代任务一", EstimateMin: 600, RemainingMin: 600})
+		t2 := mustCreate(t, e, apptest.PM, a, work.Input{Title: "迭代任务二", EstimateMin: 300, RemainingMin: 300})
+		n, err := e.App.Work.AssignTasks(ctx, p(e, apptest.Consultant), a, work.AssignInput{TaskIDs: []int64{t1.ID, t2.ID}, IterationID: it.ID})
+		if err != nil || n != 2 {
+			t.Fatal(n, err)
+		}
+		// A task of another project is refused and nothing is written.
+		tb := mustCreate(t, e, apptest.PM, e.ProjectB.ID, work.Input{Title: "乙任务"})
+		_, err = e.App.Work.AssignTasks(ctx, p(e, apptest.PM), a, work.AssignInput{TaskIDs: []int64{t1.ID, tb.ID}, IterationID: next.ID})
+		wantField(t, "foreign task", err, "task_ids")
+		if got, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID); got.TaskCount != 2 || got.CommittedMin != 900 {
+			t.Fatalf("after failed assign: %+v", got)
+		}
+		// t2 done (yesterday): the backfilled line drops by its estimate.
+		yesterday := time.Now().AddDate(0, 0, -1).UnixMilli()
+		if _, err := e.App.DB.Exec(ctx, `UPDATE tasks SET done_ms = ?, remaining_min = 0 WHERE id = ?`, yesterday, t2.ID); err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.App.Work.IterationBurndown(ctx, p(e, apptest.Developer), a, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var todayRem int64 = -2
+		for _, pt := range b.Points {
+			if pt.Day == time.Now().Format(time.DateOnly) {
+				todayRem = pt.Remaining
+			}
+		}
+		if wd := time.Now().Weekday(); wd != time.Saturday && wd != time.Sunday && todayRem != 600 {
+			t.Errorf("today's remaining %d, points %+v", todayRem, b.Points)
+		}
+		var snaps int
+		e.App.DB.QueryRow(ctx, `SELECT count(*) FROM iteration_snapshots WHERE iteration_id = ?`, it.ID).Scan(&snaps)
+		if snaps != 1 {
+			t.Errorf("snapshots %d", snaps)
+		}
+
+		_, err = e.App.Work.UpdateIteration(ctx, p(e, apptest.PM), a, it.ID, work.IterationInput{Name: "冲刺一", StartDate: start, Version: it.Version + 5})
+		wantCode(t, "stale update", err, apperr.Conflict)
+		_, err = e.App.Work.CloseIteration(ctx, p(e, apptest.PM), a, it.ID, work.CloseInput{MoveTo: next.ID, Version: it.Version + 5})
+		wantCode(t, "stale close", err, apperr.Conflict)
+		closed, err := e.App.Work.CloseIteration(ctx, p(e, apptest.PM), a, it.ID, work.CloseInput{MoveTo: next.ID, Version: it.Version})
+		if err != nil || closed.Status != work.IterClosed || closed.TaskCount != 1 || closed.DoneMin != 300 {
+			t.Fatalf("closed %+v %v", closed, err)
+		}
+		if got, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, next.ID); got.TaskCount != 1 || got.CommittedMin != 600 {
+			t.Fatalf("next after close: %+v", got)
+		}
+		_, err = e.App.Work.AssignTasks(ctx, p(e, apptest.PM), a, work.AssignInput{TaskIDs: []int64{t2.ID}, IterationID: it.ID})
+		wantField(t, "assign to closed", err, "iteration_id")
+		v, err := e.App.Work.Velocity(ctx, p(e, apptest.PM), a)
+		if err != nil || len(v) != 1 || v[0].DoneMin != 300 {
+			t.Fatal(v, err)
+		}
+		var audits int
+		e.App.DB.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'iteration'`).Scan(&audits)
+		if audits < 4 {
+			t.Errorf("audit entries %d", audits)
+		}
+	})
+}
+
+func TestIterationHTTP(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		base := "/api/v1/projects/" + strconv.FormatInt(e.ProjectA.ID, 10) + "/iterations"
+		r := e.Do(t, apptest.PM, "POST", base, map[string]any{"name": "S1", "start_date": "2026-03-10", "end_date": "2026-03-01"})
+		if r.Status != 400 || !contains(r.Body, "end_date") {
+			t.Fatalf("end before start: %d %s", r.Status, r.Body)
+		}
+		r = e.Do(t, apptest.PM, "POST", base, map[string]any{"name": "S1", "start_date": "2026-03-02"})
+		if r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		var it work.Iteration
+		json.Unmarshal([]byte(r.Body), &it)
+		if it.EndDate != "2026-03-15" {
+			t.Errorf("default end %s", it.EndDate)
+		}
+		path := base + "/" + strconv.FormatInt(it.ID, 10)
+		r = e.Do(t, apptest.PM, "PATCH", path, map[string]any{"name": "S1b", "start_date": "2026-03-02", "version": it.Version + 1})
+		if r.Status != 409 {
+			t.Fatalf("stale: %d %s", r.Status, r.Body)
+		}
+		r = e.Do(t, apptest.PM, "PATCH", path, map[string]any{"name": "S1b", "start_date": "2026-03-02", "version": it.Version})
+		if r.Status != 200 || !contains(r.Body, "S1b") {
+			t.Fatalf("update: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.Developer, "GET", path+"/burndown", nil); r.Status != 200 || !contains(r.Body, "ideal_min") {
+			t.Fatalf("burndown: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.CustomerPM, "GET", path+"/burndown", nil); r.Status != 404 {
+			t.Fatalf("customer burndown: %d", r.Status)
+		}
+	})
+}
+
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestIterationPages(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := strconv.FormatInt(e.ProjectA.ID, 10)
+		r := e.Do(t, apptest.PM, "POST", "/projects/"+a+"/iterations", "name=S1&start_date=2026-03-10&end_date=2026-03-01")
+		if r.Status != 400 || !contains(r.Body, "it-end") || !contains(r.Body, "class=\"error\"") {
+			t.Fatalf("end before start: %d", r.Status)
+		}
+		var n int
+		e.App.DB.QueryRow(ctx, `SELECT count(*) FROM iterations`).Scan(&n)
+		if n != 0 {
+			t.Fatalf("half written: %d iterations", n)
+		}
+		r = e.Do(t, apptest.PM, "POST", "/projects/"+a+"/iterations", "name=S1&start_date="+time.Now().Format(time.DateOnly))
+		if r.Status != 303 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		tk := mustCreate(t, e, apptest.PM, e.ProjectA.ID, work.Input{Title: "待规划任务", EstimateMin: 120, RemainingMin: 120})
+		r = e.Do(t, apptest.Developer, "GET", "/projects/"+a+"/iterations", nil)
+		if r.Status != 200 || !contains(r.Body, "待规划任务") || !contains(r.Body, "iter-velocity") {
+			t.Fatalf("list page: %d", r.Status)
+		}
+		its, _ := e.App.Work.ListIterations(ctx, p(e, apptest.PM), e.ProjectA.ID)
+		id := strconv.FormatInt(its[0].ID, 10)
+		r = e.Do(t, apptest.Consultant, "POST", "/projects/"+a+"/iterations/assign", "task_ids="+strconv.FormatInt(tk.ID, 10)+"&iteration_id="+id)
+		if r.Status != 303 {
+			t.Fatalf("assign: %d %s", r.Status, r.Body)
+		}
+		r = e.Do(t, apptest.PM, "GET", "/projects/"+a+"/iterations/"+id, nil)
+		if r.Status != 200 || !contains(r.Body, "待规划任务") || !contains(r.Body, "iter-burndown") {
+			t.Fatalf("iteration page: %d", r.Status)
+		}
+		r = e.Do(t, apptest.PM, "POST", "/projects/"+a+"/iterations/"+id+"/close", "version=99&move_to=0")
+		if r.Status != 409 {
+			t.Fatalf("stale close: %d", r.Status)
+		}
+		r = e.Do(t, apptest.PM, "POST", "/projects/"+a+"/iterations/"+id+"/close", "version=1&move_to=0")
+		if r.Status != 303 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		var iter *int64
+		e.App.DB.QueryRow(ctx, `SELECT iteration_id FROM tasks WHERE id = ?`, tk.ID).Scan(&iter)
+		if iter != nil {
+			t.Fatalf("unfinished task not back in the backlog")
+		}
+	})
+}
