@@ -118,5 +118,6 @@ func (a *App) planXLSXRoutes() {
 	w := work.NewWeb(a.Work)
 	s.Page("GET /projects/{id}/plan.xlsx", w.PlanExport)
 	s.Page("GET /projects/{id}/plan/import", w.PlanImportForm)
-	s.Page("POST /projects/{id}/plan/import", w.PlanImport)
+	// The upload may be larger than ordinary forms; the importer enforces its own limits beyond this.
+	s.Page("POST /projects/{id}/plan/import", w.PlanImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
 }

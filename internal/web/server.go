@@ -152,7 +152,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			c.R = r.WithContext(s.RequestContext(r.Context(), id))
 		}
 		if r.Body != nil {
-			c.R.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
+			limit := s.MaxBody
+			if rt.MaxBody > 0 {
+				limit = rt.MaxBody
+			}
+			c.R.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		c.P = s.authenticate(c)
 		c.Lang = language(c.R, c.P)

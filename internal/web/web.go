@@ -176,11 +176,13 @@ func (s *Server) writeError(c *Ctx, err error) {
 // Route is one registered endpoint: the single list the authorization
 // matrix test and the OpenAPI document are checked against.
 type Route struct {
-	Method  string
-	Path    string
-	API     bool
-	Public  bool
-	Doc     Doc
+	Method string
+	Path   string
+	API    bool
+	Public bool
+	Doc    Doc
+	// MaxBody overrides the server's body limit for uploads (0: default).
+	MaxBody int64
 	handler Handler
 }
 
@@ -204,6 +206,9 @@ type Opt func(*Route)
 
 // Public marks a route that needs no login.
 func Public(r *Route) { r.Public = true }
+
+// BodyLimit raises (or lowers) the body limit of one route, for uploads.
+func BodyLimit(n int64) Opt { return func(r *Route) { r.MaxBody = n } }
 
 // WithDoc attaches API documentation.
 func WithDoc(d Doc) Opt { return func(r *Route) { r.Doc = d } }
