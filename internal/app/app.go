@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 
 	"golive/internal/access"
 	"golive/internal/audit"
@@ -90,7 +91,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("project", project.Views(), "internal/project/views")
 	views.Add("audit", audit.Views(), "internal/audit/views")
 	views.Add("trash", trash.Views(), "internal/trash/views")
-	views.Add("work", work.Views(), "internal/work/views")
+	views.Add("work", work.Views(), path.Join("internal", "work", "views"))
 	views.Add("methodology", methodology.Views(), "internal/methodology/views")
 	if err := views.Load(); err != nil {
 		d.Close()

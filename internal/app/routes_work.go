@@ -59,7 +59,7 @@ func (a *App) workCoreRoutes() {
 	s.API("GET /api/v1/my/tasks", api.MyWork, doc(D{Tag: "work", Summary: "Open tasks assigned to the caller across projects: overdue, today, this week, later", Out: work.MyGroupsJSON{}}))
 }
 
-// ----- Gantt (internal/work/gantt*.go): chart, reschedule, baselines, schedule -----
+// ----- Gantt (work package, gantt*.go): chart, reschedule, baselines, schedule -----
 
 // ganttRoutes: the Gantt page with its reschedule and baseline forms, and
 // the API the chart's drag and other clients use.
@@ -82,7 +82,7 @@ func (a *App) ganttRoutes() {
 	s.API("POST /api/v1/projects/{id}/baselines", gapi.CreateBaseline, doc(D{Tag: "work", Summary: "Freeze every task's start and due date as a named baseline (PM)", In: work.BaselineInput{}, Out: work.Baseline{}, Status: 201}))
 }
 
-// ----- Iterations (internal/work/iteration*.go): sprints, planning, burndown, velocity -----
+// ----- Iterations (work package, iteration*.go): sprints, planning, burndown, velocity -----
 
 // iterationRoutes: the iterations pages and API. Customers get 404 on all of them
 // (iterations sum internal tasks; see work.Service.iterAccess).
@@ -111,7 +111,7 @@ func (a *App) iterationRoutes() {
 	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day against the ideal line; records today's snapshot", Out: work.Burndown{}}))
 }
 
-// ----- plan round-trip through Excel (internal/work/planxlsx*.go) -----
+// ----- plan round-trip through Excel (work package, planxlsx*.go) -----
 
 func (a *App) planXLSXRoutes() {
 	s := a.Server
