@@ -1,68 +1,54 @@
 package work
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 
 	"golive/internal/access"
 	"golive/internal/apperr"
+	"golive/internal/db"
 	"golive/internal/project"
 	"golive/internal/web"
 )
 
-// An uploaded plan waits here between the preview and the apply step, so
-// the user does not upload it twice and the apply reads exactly the file
-// that was previewed. In memory: a restart only costs a new upload.
-type pendingPlan struct {
-	user, project int64
-	data          []byte
-	expires       time.Time
-}
+// An uploaded plan waits in the database between the preview and the
+// apply step, so the user does not upload it twice, the apply reads exactly
+// the file that was previewed, and the apply may reach any process.
+const planPendingTTL = 30 * time.Minute
 
-const (
-	planPendingTTL = 30 * time.Minute
-	planPendingMax = 64
-)
-
-var planPending = struct {
-	sync.Mutex
-	m map[string]pendingPlan
-}{m: map[string]pendingPlan{}}
-
-func stashPlan(user, projectID int64, data []byte) string {
+func (s *Service) stashPlan(ctx context.Context, user, projectID int64, data []byte) (string, error) {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	tok := hex.EncodeToString(b)
-	planPending.Lock()
-	defer planPending.Unlock()
 	now := time.Now()
-	for k, v := range planPending.m {
-		if now.After(v.expires) || len(planPending.m) >= planPendingMax {
-			delete(planPending.m, k)
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM pending_uploads WHERE expires_ms < ?`, now.UnixMilli()); err != nil {
+			return err
 		}
-	}
-	planPending.m[tok] = pendingPlan{user: user, project: projectID, data: data, expires: now.Add(planPendingTTL)}
-	return tok
+		_, err := tx.Exec(ctx, `INSERT INTO pending_uploads (token, user_id, project_id, data, expires_ms) VALUES (?, ?, ?, ?, ?)`,
+			tok, user, projectID, data, now.Add(planPendingTTL).UnixMilli())
+		return err
+	})
+	return tok, apperr.Wrap(err)
 }
 
-func takePlan(tok string, user, projectID int64) ([]byte, bool) {
-	planPending.Lock()
-	defer planPending.Unlock()
-	v, ok := planPending.m[tok]
-	if !ok || v.user != user || v.project != projectID || time.Now().After(v.expires) {
+// takePlan returns the upload only to the user and project it was made for.
+func (s *Service) takePlan(ctx context.Context, tok string, user, projectID int64) ([]byte, bool) {
+	if len(tok) != 32 {
 		return nil, false
 	}
-	return v.data, true
+	var data []byte
+	err := s.db.QueryRow(ctx, `SELECT data FROM pending_uploads WHERE token = ? AND user_id = ? AND project_id = ? AND expires_ms >= ?`,
+		tok, user, projectID, time.Now().UnixMilli()).Scan(&data)
+	return data, err == nil
 }
 
-func dropPlan(tok string) {
-	planPending.Lock()
-	delete(planPending.m, tok)
-	planPending.Unlock()
+func (s *Service) dropPlan(ctx context.Context, tok string) {
+	_, _ = s.db.Exec(ctx, `DELETE FROM pending_uploads WHERE token = ?`, tok)
 }
 
 type planIssueView struct {
@@ -125,7 +111,7 @@ func (h *Web) PlanImport(c *web.Ctx) error {
 	tok := c.FormValue("token")
 	if tok != "" {
 		var ok bool
-		if data, ok = takePlan(tok, c.P.UserID, id); !ok {
+		if data, ok = h.svc.takePlan(c.Context(), tok, c.P.UserID, id); !ok {
 			vm.Err = c.T("planxlsx.expired")
 			return c.Render(http.StatusBadRequest, "work/import_plan.html", vm)
 		}
@@ -157,7 +143,7 @@ func (h *Web) PlanImport(c *web.Ctx) error {
 		return err
 	}
 	if res.Applied {
-		dropPlan(tok)
+		h.svc.dropPlan(c.Context(), tok)
 		c.Flash("planxlsx.applied", res.Creates, res.Updates)
 		return c.Redirect("/projects/" + pid(id) + "/tasks")
 	}
@@ -171,7 +157,9 @@ func (h *Web) PlanImport(c *web.Ctx) error {
 		vm.Issues = append(vm.Issues, planIssueView{Row: is.Row, Column: col, Reason: c.T(is.Key, is.Args...)})
 	}
 	if tok == "" {
-		tok = stashPlan(c.P.UserID, id, data)
+		if tok, err = h.svc.stashPlan(c.Context(), c.P.UserID, id, data); err != nil {
+			return err
+		}
 	}
 	vm.Token = tok
 	vm.CanApply = res.Creates+res.Updates > 0
