@@ -93,7 +93,7 @@ func (h *Web) Apply(c *web.Ctx) error {
 	in := applyForm(c)
 	res, err := h.svc.Apply(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -166,7 +166,7 @@ func (h *Web) CreateFromTemplate(c *web.Ctx) error {
 		StartDate: in.StartDate, GoLiveDate: in.GoLiveDate}
 	pin.CustomerCompanyID, _ = strconv.ParseInt(c.FormValue("customer_company_id"), 10, 64)
 	fail := func(err error) error {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}

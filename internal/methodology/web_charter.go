@@ -127,7 +127,7 @@ func (h *Web) SaveCharter(c *web.Ctx) error {
 	in.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	ch, err := h.svc.SaveCharter(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}

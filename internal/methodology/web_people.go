@@ -90,7 +90,7 @@ func (h *Web) CreateStakeholder(c *web.Ctx) error {
 	}
 	in := stakeholderForm(c)
 	if _, err := h.svc.SaveStakeholder(c.Context(), c.P, id, 0, in); err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -168,7 +168,7 @@ func (h *Web) UpdateStakeholder(c *web.Ctx) error {
 	}
 	in := stakeholderForm(c)
 	if _, err := h.svc.SaveStakeholder(c.Context(), c.P, id, sid, in); err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -269,7 +269,7 @@ func (h *Web) SaveResponsibility(c *web.Ctx) error {
 	}
 	in := respForm(c)
 	if _, err := h.svc.SaveResponsibility(c.Context(), c.P, id, rid, in); err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -447,7 +447,7 @@ func (h *Web) SaveRACI(c *web.Ctx) error {
 	}
 	probs, err := h.svc.SaveMatrix(c.Context(), c.P, id, rows)
 	if err != nil {
-		_, conflict, status, ok := formFail(c, err)
+		_, conflict, status, ok := c.FormFailure(err)
 		if !ok && len(probs) == 0 {
 			return err
 		}
@@ -505,7 +505,7 @@ func (h *Web) AddActivity(c *web.Ctx) error {
 		in.Cells[a] = "A"
 	}
 	if _, err := h.svc.SaveActivity(c.Context(), c.P, id, 0, in); err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}

@@ -48,26 +48,6 @@ func formInt(c *web.Ctx, name string) int {
 	return v
 }
 
-func isConflict(err error) bool {
-	return apperr.CodeOf(err) == apperr.Conflict && apperr.As(err).Key == "error.conflict"
-}
-
-// formFail decides how a failed form post is answered: field errors and
-// stale versions re-render the page (400 / 409); anything else is an error
-// page.
-func formFail(c *web.Ctx, err error) (map[string]string, bool, int, bool) {
-	fe := c.FieldErrors(err)
-	conflict := isConflict(err)
-	if fe == nil && !conflict {
-		return nil, false, 0, false
-	}
-	status := http.StatusBadRequest
-	if conflict {
-		status = http.StatusConflict
-	}
-	return fe, conflict, status, true
-}
-
 // reasonTexts translates health reasons.
 func reasonTexts(c *web.Ctx, h *Health) {
 	for i := range h.Reasons {
@@ -179,7 +159,7 @@ func (h *Web) CreateMilestone(c *web.Ctx) error {
 	}
 	in := milestoneForm(c)
 	if _, err := h.svc.SaveMilestone(c.Context(), c.P, id, 0, in); err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -265,7 +245,7 @@ func (h *Web) UpdateMilestone(c *web.Ctx) error {
 	}
 	in := milestoneForm(c)
 	if _, err := h.svc.SaveMilestone(c.Context(), c.P, id, mid, in); err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -349,7 +329,7 @@ func (h *Web) ReviewGate(c *web.Ctx) error {
 	}
 	ph, err := h.svc.ReviewGate(c.Context(), c.P, id, pid, in)
 	if err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -383,7 +363,7 @@ func (h *Web) OverrideHealth(c *web.Ctx) error {
 		in = HealthInput{}
 	}
 	if _, err := h.svc.OverrideHealth(c.Context(), c.P, id, in); err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -481,7 +461,7 @@ func (h *Web) CreateDeliverable(c *web.Ctx) error {
 	}
 	in := deliverableForm(c)
 	if _, err := h.svc.SaveDeliverable(c.Context(), c.P, id, 0, in); err != nil {
-		fe, _, status, ok := formFail(c, err)
+		fe, _, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -561,7 +541,7 @@ func (h *Web) UpdateDeliverable(c *web.Ctx) error {
 	}
 	in := deliverableForm(c)
 	if _, err := h.svc.SaveDeliverable(c.Context(), c.P, id, did, in); err != nil {
-		fe, conflict, status, ok := formFail(c, err)
+		fe, conflict, status, ok := c.FormFailure(err)
 		if !ok {
 			return err
 		}
@@ -602,7 +582,7 @@ func (h *Web) DeliverableAction(action string) web.Handler {
 			d, err = h.svc.RejectDeliverable(c.Context(), c.P, id, did, rin)
 		}
 		if err != nil {
-			fe, _, status, ok := formFail(c, err)
+			fe, _, status, ok := c.FormFailure(err)
 			if !ok || fe == nil {
 				return err
 			}

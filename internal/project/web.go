@@ -293,9 +293,8 @@ func (h *Web) Update(c *web.Ctx) error {
 	in := formInput(c)
 	pr, err := h.svc.Update(c.Context(), c.P, id, in)
 	if err != nil {
-		fe := c.FieldErrors(err)
-		conflict := apperr.CodeOf(err) == apperr.Conflict && apperr.As(err).Key == "error.conflict"
-		if fe == nil && !conflict {
+		fe, conflict, status, ok := c.FormFailure(err)
+		if !ok {
 			return err
 		}
 		// Re-render what the user typed: a conflict must not lose their work.
@@ -307,10 +306,6 @@ func (h *Web) Update(c *web.Ctx) error {
 		vm := formPage{Base: ProjectBase(c, cur, "overview", "projects.edit"), In: in, Budget: c.FormValue("budget"), Customers: custs, Products: Products,
 			Errors: fe, Conflict: conflict, Edit: true, ID: id, ShowCost: c.P.Can(m, access.CostView)}
 		vm.Title = c.T("projects.edit")
-		status := http.StatusBadRequest
-		if conflict {
-			status = http.StatusConflict
-		}
 		return c.Render(status, "project/form.html", vm)
 	}
 	c.Flash("projects.saved")

@@ -262,3 +262,18 @@ func (s *Server) CatchAll() {
 		page.ServeHTTP(w, r)
 	}))
 }
+
+// FormFailure decides how a failed form post is answered: field errors and
+// a stale version re-render the form with what the user typed (400 / 409);
+// ok is false for anything else, which the caller returns as an error page.
+func (c *Ctx) FormFailure(err error) (fields map[string]string, conflict bool, status int, ok bool) {
+	fields = c.FieldErrors(err)
+	conflict = apperr.CodeOf(err) == apperr.Conflict && apperr.As(err).Key == "error.conflict"
+	switch {
+	case conflict:
+		return fields, true, http.StatusConflict, true
+	case fields != nil:
+		return fields, false, http.StatusBadRequest, true
+	}
+	return nil, false, 0, false
+}

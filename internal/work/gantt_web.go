@@ -178,20 +178,18 @@ func (h *GanttWeb) Reschedule(c *web.Ctx) error {
 	}
 	res, err := h.svc.Reschedule(c.Context(), c.P, id, tid, in)
 	if err != nil {
-		fe := c.FieldErrors(err)
-		conflict := apperr.As(err).Key == "error.conflict"
-		if fe == nil && !conflict {
+		fe, conflict, status, ok := c.FormFailure(err)
+		if !ok {
 			return err
 		}
 		vm, perr := h.page(c, id, baselineID, zoom, tid)
 		if perr != nil {
 			return perr
 		}
-		status := http.StatusBadRequest
 		if conflict {
 			// Keep what was typed; the form now carries the current version,
 			// so saving again is a deliberate choice over the other change.
-			status, vm.Conflict = http.StatusConflict, true
+			vm.Conflict = true
 		} else {
 			vm.SelVersion = in.Version
 		}

@@ -655,9 +655,8 @@ func (h *Web) Update(c *web.Ctx) error {
 	in := formInput(c)
 	t, err := h.svc.Update(c.Context(), c.P, id, tid, in)
 	if err != nil {
-		fe := c.FieldErrors(err)
-		conflict := apperr.CodeOf(err) == apperr.Conflict && apperr.As(err).Key == "error.conflict"
-		if fe == nil && !conflict {
+		fe, conflict, status, ok := c.FormFailure(err)
+		if !ok {
 			return err
 		}
 		// What the user typed stays on the page: a conflict must not lose it.
@@ -668,10 +667,6 @@ func (h *Web) Update(c *web.Ctx) error {
 		vm.Errors, vm.Conflict = fe, conflict
 		vm.Estimate, vm.Remaining = c.FormValue("estimate_hours"), c.FormValue("remaining_hours")
 		vm.Labels, vm.Checklist = c.FormValue("labels"), c.FormValue("checklist")
-		status := http.StatusBadRequest
-		if conflict {
-			status = http.StatusConflict
-		}
 		return c.Render(status, "work/task_form.html", vm)
 	}
 	c.Flash("work.saved", t.Ref())
