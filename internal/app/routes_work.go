@@ -1,6 +1,7 @@
 package app
 
 import (
+	"golive/internal/access"
 	"golive/internal/web"
 	"golive/internal/work"
 )
@@ -91,7 +92,7 @@ func (a *App) iterationRoutes() {
 	iapi := work.NewIterationAPI(a.Work)
 	iw := work.NewIterationWeb(a.Work)
 
-	s.AddProjectNav("nav.iterations", "/iterations", "iterations")
+	s.AddProjectNav("nav.iterations", "/iterations", "iterations", access.InternalView)
 
 	s.Page("GET /projects/{id}/iterations", iw.List)
 	s.Page("POST /projects/{id}/iterations", iw.Create)

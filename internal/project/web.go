@@ -35,7 +35,7 @@ func NewWeb(svc *Service, accounts *auth.Service) *Web { return &Web{svc: svc, a
 // ProjectBase fills the sidebar and breadcrumbs for a page of project pr.
 func ProjectBase(c *web.Ctx, pr Project, section, titleKey string) web.Base {
 	b := c.Base(titleKey)
-	b.Project = &web.ProjectNav{ID: pr.ID, Code: pr.Code, Name: pr.Name, Items: c.ProjectNav(pr.ID)}
+	b.Project = &web.ProjectNav{ID: pr.ID, Code: pr.Code, Name: pr.Name, Items: c.ProjectNav(access.Membership{ProjectID: pr.ID, Role: pr.MyRole, Member: pr.MyRole != ""})}
 	b.Section = section
 	b.Crumbs = []web.Crumb{{Label: c.T("nav.projects"), Href: "/projects"}, {Label: pr.Name, Href: "/projects/" + strconv.FormatInt(pr.ID, 10)}}
 	if section != "overview" {

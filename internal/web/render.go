@@ -288,6 +288,8 @@ type NavItem struct {
 	Key  string // catalog key of the label
 	Href string
 	Name string // section name for highlighting
+	// Needs, when set, is the action a member must have to see the entry.
+	Needs access.Action
 }
 
 // Crumb is one breadcrumb.

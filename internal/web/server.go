@@ -81,18 +81,28 @@ func NewServer(log *slog.Logger, auth Authenticator, views *Views, version strin
 
 // AddProjectNav appends an entry to every project's module navigation.
 // path is relative to the project ("" for its home, "/board" …); modules
-// register their entries at start-up in app.go, in display order.
-func (s *Server) AddProjectNav(key, path, section string) {
-	s.projectNav = append(s.projectNav, NavItem{Key: key, Href: path, Name: section})
+// register their entries at start-up in app.go, in display order. needs,
+// if given, is the action a member must have to be shown the entry, so
+// nobody is offered a link that answers "not found".
+func (s *Server) AddProjectNav(key, path, section string, needs ...access.Action) {
+	it := NavItem{Key: key, Href: path, Name: section}
+	if len(needs) > 0 {
+		it.Needs = needs[0]
+	}
+	s.projectNav = append(s.projectNav, it)
 }
 
-// ProjectNav returns the module navigation of project id.
-func (c *Ctx) ProjectNav(id int64) []NavItem {
-	base := "/projects/" + strconv.FormatInt(id, 10)
-	out := make([]NavItem, len(c.s.projectNav))
-	for i, it := range c.s.projectNav {
+// ProjectNav returns the module navigation of a project for the caller
+// with membership m.
+func (c *Ctx) ProjectNav(m access.Membership) []NavItem {
+	base := "/projects/" + strconv.FormatInt(m.ProjectID, 10)
+	out := make([]NavItem, 0, len(c.s.projectNav))
+	for _, it := range c.s.projectNav {
+		if it.Needs != "" && !c.P.Can(m, it.Needs) {
+			continue
+		}
 		it.Href = base + it.Href
-		out[i] = it
+		out = append(out, it)
 	}
 	return out
 }
