@@ -15,8 +15,10 @@ import (
 	"golive/internal/auth"
 	"golive/internal/config"
 	"golive/internal/db"
+	"golive/internal/discuss"
 	"golive/internal/live"
 	"golive/internal/methodology"
+	"golive/internal/notify"
 	"golive/internal/project"
 	"golive/internal/trash"
 	"golive/internal/web"
@@ -41,8 +43,12 @@ type App struct {
 	Methodology *methodology.Service
 	Work        *work.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
-	Live    *live.Broker
-	handler http.Handler
+	Live *live.Broker
+	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
+	Discuss    *discuss.Service
+	Notify     *notify.Service
+	stopMailer context.CancelFunc
+	handler    http.Handler
 }
 
 // Options tune New for commands that need less than a server.
@@ -81,6 +87,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
+	// ----- discuss + notify: platform services; modules register resolvers -----
+	a.Notify = notify.NewService(d, cfg.PublicURL())
+	a.Notify.SetMailer(&notify.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword})
+	a.Discuss = discuss.NewService(d, a.Audit, a.Notify)
+	a.Discuss.Register(work.DiscussKind, a.Work.DiscussTarget)
+	a.Trash.Register("comment", discuss.CommentTrash{S: a.Discuss})
+	a.Trash.Register("attachment", discuss.AttachmentTrash{S: a.Discuss})
 
 	root := opt.RepoRoot
 	if root == "" {
@@ -93,6 +106,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("trash", trash.Views(), "internal/trash/views")
 	views.Add("work", work.Views(), path.Join("internal", "work", "views"))
 	views.Add("methodology", methodology.Views(), "internal/methodology/views")
+	views.Add("discuss", discuss.Views(), "internal/discuss/views")
+	views.Add("notify", notify.Views(), "internal/notify/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -126,6 +141,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	}
 	a.routes(views)
 	a.handler = a.Server.Handler(a.Metrics)
+	// The mail sender runs only when SMTP is configured; Close stops it.
+	mctx, stop := context.WithCancel(context.Background())
+	a.stopMailer = stop
+	go a.Notify.Run(mctx, log)
 
 	if opt.Bootstrap {
 		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)
@@ -145,6 +164,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Close ends live streams and releases the database.
 func (a *App) Close() error {
+	if a.stopMailer != nil {
+		a.stopMailer()
+	}
 	if a.Live != nil {
 		a.Live.Close()
 	}

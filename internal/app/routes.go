@@ -71,6 +71,7 @@ func (a *App) routes(views *web.Views) {
 	// Modules, each in its own routes_<module>.go.
 	a.methodologyRoutes()
 	a.workRoutes()
+	a.discussRoutes() // comments, attachments, watchers, notifications
 	// Members and activity close every project's navigation.
 	s.AddProjectNav("nav.members", "/members", "members")
 	s.AddProjectNav("nav.activity", "/activity", "activity")

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 	"net"
 	"net/http"
@@ -111,6 +112,8 @@ type settingsPage struct {
 	Tokens   []APIToken
 	NewToken string
 	Errors   map[string]string
+	// Sections other services add (notification e-mail …).
+	Sections []template.HTML
 }
 
 func (h *Web) settings(c *web.Ctx, status int, newToken string, errs map[string]string) error {
@@ -118,7 +121,7 @@ func (h *Web) settings(c *web.Ctx, status int, newToken string, errs map[string]
 	if err != nil {
 		return err
 	}
-	vm := settingsPage{Base: c.Base("settings.title"), Tokens: toks, NewToken: newToken, Errors: errs}
+	vm := settingsPage{Base: c.Base("settings.title"), Tokens: toks, NewToken: newToken, Errors: errs, Sections: c.SettingsSections()}
 	vm.Section = "settings"
 	vm.Crumbs = []web.Crumb{{Label: vm.Title}}
 	return c.Render(status, "auth/settings.html", vm)

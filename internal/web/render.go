@@ -261,6 +261,7 @@ type Base struct {
 	Crumbs          []Crumb
 	Version         string
 	Path            string
+	Unread          int // unread notifications, for the header badge
 	// notices computes the overview warnings of a project (see
 	// OverviewNotices); nil outside a request.
 	notices func(projectID int64) []Notice
@@ -316,6 +317,9 @@ func (c *Ctx) Base(titleKey string, args ...any) Base {
 	if c.P != nil && c.s.nav != nil {
 		b.Projects = c.s.nav(c.Context(), c.P)
 		b.SwitcherOptions = c.switcherOptions(b.Projects)
+	}
+	if c.P != nil && c.s.unread != nil {
+		b.Unread = c.s.unread(c.Context(), c.P)
 	}
 	if c.P != nil && len(c.s.notices) > 0 {
 		b.notices = func(id int64) []Notice {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -43,6 +44,27 @@ type Server struct {
 	MaxBody int64
 	// notices are the modules' providers of project overview warnings.
 	notices []NoticeProvider
+	// ----- notifications centre (notify): header badge, settings sections -----
+	unread   func(ctx context.Context, p *access.Principal) int
+	settings []func(c *Ctx) template.HTML
+}
+
+// SetUnread installs the header badge's count of unread notifications
+// (the notify service provides it; the web layer knows no services).
+func (s *Server) SetUnread(fn func(ctx context.Context, p *access.Principal) int) { s.unread = fn }
+
+// AddSettingsSection adds a section to the personal settings page.
+func (s *Server) AddSettingsSection(fn func(c *Ctx) template.HTML) {
+	s.settings = append(s.settings, fn)
+}
+
+// SettingsSections renders the registered settings sections.
+func (c *Ctx) SettingsSections() []template.HTML {
+	out := make([]template.HTML, 0, len(c.s.settings))
+	for _, fn := range c.s.settings {
+		out = append(out, fn(c))
+	}
+	return out
 }
 
 // NoticeProvider returns warnings for the overview page of a project (A/B

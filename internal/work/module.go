@@ -19,6 +19,8 @@ type Service struct {
 	projects *project.Service
 	live     *live.Broker
 	cache    *readCache
+	// discussion renders a task's comments and attachments (discuss, set in app.go).
+	discussion DiscussionPanel
 }
 
 // NewService builds the service with an in-process broker; app.go hands

@@ -2,6 +2,7 @@ package work
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -302,6 +303,9 @@ type taskPage struct {
 	DepErrors     map[string]string
 	Overdue       bool
 	CheckDone     int
+	// Comments, attachments and watchers (comments_web.go).
+	Discussion template.HTML
+	Watch      watchView
 }
 
 func (h *Web) taskPage(c *web.Ctx, id, tid int64, depIn DepInput, depErrs map[string]string) (taskPage, error) {
@@ -364,7 +368,7 @@ func (h *Web) taskPage(c *web.Ctx, id, tid int64, depIn DepInput, depErrs map[st
 			}
 		}
 	}
-	return vm, nil
+	return vm, h.taskExtras(c, &vm, m)
 }
 
 func (h *Web) Show(c *web.Ctx) error {
