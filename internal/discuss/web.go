@@ -133,6 +133,9 @@ func (o Object) Post(c *web.Ctx) error {
 // part, which is spooled to disk (never held in memory) after the
 // permission check.
 func (o Object) upload(c *web.Ctx, ref Ref) (Attachment, error) {
+	if _, err := o.h.svc.CanAttach(c.Context(), c.P, ref, false); err != nil {
+		return Attachment{}, err
+	}
 	ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		return Attachment{}, apperr.InvalidField("file", "discuss.file_required")
