@@ -437,7 +437,6 @@ func rfc5987(s string) string {
 	return b.String()
 }
 
-
 // DeleteAttachment moves an attachment to the trash from the page.
 func (h *Web) DeleteAttachment(c *web.Ctx) error {
 	id, err := c.PathID("aid")

@@ -86,10 +86,10 @@ func (s *Service) SendDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	type row struct {
-		id                     int64
-		to, subject, body      string
-		attempts               int
-		createdMS               int64
+		id                int64
+		to, subject, body string
+		attempts          int
+		createdMS         int64
 	}
 	rows, err := s.db.Query(ctx, `SELECT id, to_addr, subject, body, attempts, created_ms FROM mail_outbox
 		WHERE sent_ms IS NULL AND claimed_ms IS NULL AND next_ms <= ? AND attempts < ? ORDER BY next_ms, id LIMIT 50`, now, maxAttempts)

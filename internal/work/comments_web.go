@@ -125,4 +125,3 @@ func (a *API) Watch(c *web.Ctx) error {
 	}
 	return c.JSON(http.StatusOK, Watchers{Watchers: t.Watchers})
 }
-
