@@ -59,6 +59,10 @@ func (h *Web) panel(c *web.Ctx, ref Ref) (panelView, error) {
 // answer ends a page action: htmx gets the refreshed panel, a plain form
 // post goes back to the object's page.
 func (h *Web) answer(c *web.Ctx, ref Ref, mod func(*panelView)) error {
+	return h.answerStatus(c, ref, http.StatusOK, mod)
+}
+
+func (h *Web) answerStatus(c *web.Ctx, ref Ref, status int, mod func(*panelView)) error {
 	if !c.HTMX() {
 		t, err := h.svc.resolve(c.Context(), c.P, ref)
 		if err != nil {
@@ -73,17 +77,19 @@ func (h *Web) answer(c *web.Ctx, ref Ref, mod func(*panelView)) error {
 	if mod != nil {
 		mod(&vm)
 	}
-	return c.Render(http.StatusOK, "discuss/_panel.html", vm)
+	return c.Render(status, "discuss/_panel.html", vm)
 }
 
 // failed shows a form failure inside the panel for htmx (so the person's
 // text stays), or as an error page otherwise.
 func (h *Web) failed(c *web.Ctx, ref Ref, err error, mod func(*panelView)) error {
-	fields, conflict, _, ok := c.FormFailure(err)
+	fields, conflict, status, ok := c.FormFailure(err)
 	if !ok || !c.HTMX() {
 		return err
 	}
-	return h.answer(c, ref, func(vm *panelView) {
+	// htmx swaps 4xx bodies too (app.js), so the panel with the person's
+	// text and the reason replaces the old one.
+	return h.answerStatus(c, ref, status, func(vm *panelView) {
 		vm.Errors, vm.Conflict = fields, conflict
 		if mod != nil {
 			mod(vm)
