@@ -54,7 +54,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
 	for {
-		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil && log != nil {
 			log.Warn("mail outbox", "err", err)
 		}
 		select {
