@@ -410,23 +410,17 @@ func ContentDisposition(inline bool, name string) string {
 		}
 	}
 	fallback := ascii.String()
-	if strings.Trim(fallback, "_. ") == "" {
-		fallback = "download"
-		if i := strings.LastIndexByte(name, '.'); i >= 0 && isASCII(name[i:]) {
-			fallback += name[i:]
-		}
+	stem, ext := fallback, ""
+	if i := strings.LastIndexByte(fallback, '.'); i > 0 {
+		stem, ext = fallback[:i], fallback[i:]
+	}
+	// A name that was all Chinese would be a row of underscores.
+	if strings.Trim(stem, "_. ") == "" {
+		fallback = "download" + ext
 	}
 	return kind + `; filename="` + fallback + `"; filename*=UTF-8''` + rfc5987(name)
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 || s[i] < 0x20 || s[i] == '"' || s[i] == '\\' {
-			return false
-		}
-	}
-	return true
-}
 
 // rfc5987 percent-encodes everything but attr-char.
 func rfc5987(s string) string {
