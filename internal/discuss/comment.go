@@ -3,6 +3,7 @@ package discuss
 import (
 	"context"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"golive/internal/access"
@@ -156,7 +157,11 @@ func (s *Service) mentioned(ctx context.Context, q db.Q, t Target, body string, 
 	return ParseMentions(body, cands), nil
 }
 
+// mdMarks are dropped from snippets: a notification is plain text.
+var mdMarks = strings.NewReplacer("**", "", "__", "", "`", "", "\n", " ")
+
 func snippet(s string, n int) string {
+	s = mdMarks.Replace(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
