@@ -143,6 +143,8 @@ func authzDiscussRows() []authzRow {
 	return []authzRow{
 		//                                                                          anon  oc   ku   ex   cpm  dev  con  fin  pm   admin
 		// Everyone who sees a customer-visible task may comment on it and watch it.
+		{pattern: "GET /projects/{id}/tasks/{tid}/comments.xlsx", path: "/projects/{A}/tasks/{dtask}/comments.xlsx", prep: authzDiscussPrep,
+			want: authzWant{303, 404, 200, 200, 200, 200, 200, 200, 200, 200}},
 		{pattern: "POST /projects/{id}/tasks/{tid}/comments", path: "/projects/{A}/tasks/{dtask}/comments", body: commentForm,
 			want: authzWant{303, 404, 303, 303, 303, 303, 303, 303, 303, 303}},
 		{pattern: "POST /projects/{id}/tasks/{tid}/attachments", path: "/projects/{A}/tasks/{dtask}/attachments", body: authzForm("x=1"),
@@ -163,6 +165,8 @@ func authzDiscussRows() []authzRow {
 			want: authzWant{303, 404, 403, 403, 403, 403, 403, 403, 303, 303}},
 		// Notifications are personal: everyone has their own.
 		{pattern: "GET /notifications", path: "/notifications",
+			want: authzWant{303, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+		{pattern: "GET /notifications.xlsx", path: "/notifications.xlsx?all=1",
 			want: authzWant{303, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
 		{pattern: "GET /notifications/{nid}/open", path: "/notifications/{nid}/open",
 			want: authzWant{303, 303, 303, 303, 303, 303, 303, 303, 303, 303}},

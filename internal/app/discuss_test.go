@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"golive/internal/app/apptest"
 	"golive/internal/db"
@@ -163,6 +166,21 @@ func TestDiscussInternalCommentsAreInvisibleToCustomers(t *testing.T) {
 		r := e.Do(t, apptest.Developer, "GET", taskComments(a, tid), nil)
 		if !strings.Contains(r.Body, secret) {
 			t.Errorf("vendor staff do not see the internal comment: %s", r.Body)
+		}
+		// The Excel export follows the same rule.
+		xlsx := "/projects/" + itoa(a) + "/tasks/" + itoa(tid) + "/comments.xlsx"
+		for who, want := range map[apptest.Who]bool{apptest.KeyUser: false, apptest.Developer: true} {
+			r := e.Do(t, who, "GET", xlsx, nil)
+			f, err := excelize.OpenReader(strings.NewReader(r.Body))
+			if err != nil {
+				t.Fatalf("%s export: %d %v", who, r.Status, err)
+			}
+			rows, _ := f.GetRows(f.GetSheetList()[0])
+			f.Close()
+			all := fmt.Sprint(rows)
+			if strings.Contains(all, secret) != want || !strings.Contains(all, "公开说明") {
+				t.Errorf("%s export: %v", who, rows)
+			}
 		}
 	})
 }
@@ -421,8 +439,8 @@ func TestDiscussWatchersAndFollowers(t *testing.T) {
 		}{
 			{apptest.Consultant, vis, map[string]any{"user_id": e.Users[apptest.Finance].ID, "watching": true}, 403}, // not PM, not assignee
 			{apptest.Developer, vis, map[string]any{"user_id": e.Users[apptest.Finance].ID, "watching": true}, 200},  // assignee
-			{apptest.PM, hidden, map[string]any{"user_id": e.Users[apptest.KeyUser].ID, "watching": true}, 400},     // cannot see it
-			{apptest.PM, vis, map[string]any{"user_id": e.Users[apptest.Outsider].ID, "watching": true}, 400},       // not a member
+			{apptest.PM, hidden, map[string]any{"user_id": e.Users[apptest.KeyUser].ID, "watching": true}, 400},      // cannot see it
+			{apptest.PM, vis, map[string]any{"user_id": e.Users[apptest.Outsider].ID, "watching": true}, 400},        // not a member
 			{apptest.KeyUser, hidden, map[string]any{"watching": true}, 404},
 			{apptest.CustomerPM, vis, map[string]any{"watching": true}, 200},
 		} {

@@ -23,6 +23,7 @@ func (a *App) discussRoutes() {
 	// The multipart envelope around a file needs a little room over the file limit.
 	upload := web.BodyLimit(a.Discuss.MaxUpload + 1<<20)
 
+	s.Page("GET /projects/{id}/tasks/{tid}/comments.xlsx", task.Export)
 	s.Page("POST /projects/{id}/tasks/{tid}/comments", task.Post)
 	s.Page("POST /projects/{id}/tasks/{tid}/attachments", task.Upload, upload)
 	s.Page("POST /projects/{id}/tasks/{tid}/watchers", ww.Watch)
@@ -33,6 +34,7 @@ func (a *App) discussRoutes() {
 	s.Page("POST /attachments/{aid}/delete", dw.DeleteAttachment)
 
 	s.Page("GET /notifications", nw.Page)
+	s.Page("GET /notifications.xlsx", nw.Export)
 	s.Page("GET /notifications/{nid}/open", nw.Open)
 	s.Page("POST /notifications/read-all", nw.ReadAll)
 	s.Page("POST /settings/notifications", nw.SavePrefs)

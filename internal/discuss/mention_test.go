@@ -24,11 +24,11 @@ func TestParseMentions(t *testing.T) {
 		want []int64
 	}{
 		{"@张伟 请看", []int64{1}},
-		{"@张伟请看一下", []int64{1}},        // no space after a Chinese name
-		{"@张伟强 和 @张伟", []int64{2, 1}},   // longest name wins
-		{"请@王芳确认", []int64{5}},           // after a Chinese character
-		{"@Ann, @Anna Li", []int64{3, 4}},  // ASCII names need a boundary
-		{"@Annabel", nil},                  // not Ann
+		{"@张伟请看一下", []int64{1}},             // no space after a Chinese name
+		{"@张伟强 和 @张伟", []int64{2, 1}},       // longest name wins
+		{"请@王芳确认", []int64{5}},              // after a Chinese character
+		{"@Ann, @Anna Li", []int64{3, 4}},   // ASCII names need a boundary
+		{"@Annabel", nil},                   // not Ann
 		{"@ANN@CUSTOMER.CN 你好", []int64{3}}, // e-mail, any case
 		{"mail zhangwei@vendor.cn or a@张伟", nil},
 		{"@张伟 @张伟 @zhangwei@vendor.cn", []int64{1}},

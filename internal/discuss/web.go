@@ -421,7 +421,6 @@ func ContentDisposition(inline bool, name string) string {
 	return kind + `; filename="` + fallback + `"; filename*=UTF-8''` + rfc5987(name)
 }
 
-
 // rfc5987 percent-encodes everything but attr-char.
 func rfc5987(s string) string {
 	const attr = "!#$&+-.^_`|~"
@@ -463,4 +462,38 @@ func (h *Web) APIDeleteAttachment(c *web.Ctx) error {
 	}
 	c.W.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// Export is the object's comments as a workbook, in the caller's
+// language; internal comments only for vendor staff (the same list the
+// page shows).
+func (o Object) Export(c *web.Ctx) error {
+	ref, err := o.ref(c)
+	if err != nil {
+		return err
+	}
+	cs, t, err := o.h.svc.Comments(c.Context(), c.P, ref)
+	if err != nil {
+		return err
+	}
+	cols := []web.Column{{Header: c.T("discuss.col.at"), Kind: web.ColDateTime}, {Header: c.T("discuss.col.author"), Kind: web.ColText},
+		{Header: c.T("discuss.body"), Kind: web.ColText, Width: 80}}
+	if t.SeesInternal {
+		cols = append(cols, web.Column{Header: c.T("discuss.internal"), Kind: web.ColText})
+	}
+	i := 0
+	next := func() ([]any, bool, error) {
+		if i >= len(cs) {
+			return nil, false, nil
+		}
+		cm := cs[i]
+		i++
+		row := []any{cm.CreatedMS, cm.AuthorName, cm.Body}
+		if t.SeesInternal {
+			row = append(row, map[bool]string{true: c.T("discuss.internal"), false: ""}[cm.Internal])
+		}
+		return row, true, nil
+	}
+	name := strings.NewReplacer("/", "-", "\\", "-", "#", "").Replace(t.Title)
+	return web.ServeXLSX(c.W, name+"-"+c.T("discuss.comments")+".xlsx", c.T("discuss.comments"), cols, next)
 }

@@ -156,7 +156,7 @@ func (s *Service) List(ctx context.Context, p *access.Principal, lang i18n.Lang,
 	if p == nil {
 		return nil, 0, apperr.New(apperr.Unauthenticated, "auth.login_required")
 	}
-	page = page.Norm(30, 200)
+	page = page.Norm(30, 5000) // handlers bound what a request may ask for; exports take more
 	where := `user_id = ?`
 	if unreadOnly {
 		where += ` AND read_ms IS NULL`

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"golive/internal/db"
 	"golive/internal/web"
 )
 
@@ -176,4 +177,25 @@ func (h *Web) APISetPrefs(c *web.Ctx) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, pr)
+}
+
+// Export is the caller's notifications (the filter of the page) as a workbook.
+func (h *Web) Export(c *web.Ctx) error {
+	unread := c.R.URL.Query().Get("all") == ""
+	items, _, err := h.svc.List(c.Context(), c.P, c.Lang, unread, db.Page{Number: 1, Size: 5000})
+	if err != nil {
+		return err
+	}
+	cols := []web.Column{{Header: c.T("notify.col.at"), Kind: web.ColDateTime}, {Header: c.T("notify.title"), Kind: web.ColText, Width: 80},
+		{Header: c.T("notify.col.link"), Kind: web.ColText, Width: 40}, {Header: c.T("notify.col.read"), Kind: web.ColDateTime}}
+	i := 0
+	next := func() ([]any, bool, error) {
+		if i >= len(items) {
+			return nil, false, nil
+		}
+		n := items[i]
+		i++
+		return []any{n.CreatedMS, n.Text, n.Link, n.ReadMS}, true, nil
+	}
+	return web.ServeXLSX(c.W, c.T("notify.title")+".xlsx", c.T("notify.title"), cols, next)
 }
