@@ -41,6 +41,13 @@ func (a *App) OpenAPI() map[string]any {
 		if rt.Doc.In != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Doc.In))}}}
+		} else if len(rt.Doc.Upload) > 0 {
+			props := map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}
+			for _, f := range rt.Doc.Upload {
+				props[f] = map[string]any{"type": "string"}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"}, "properties": props}}}}
 		}
 		if paths[rt.Path] == nil {
 			paths[rt.Path] = map[string]any{}

@@ -199,6 +199,9 @@ type Doc struct {
 	Query   []string // documented query parameters
 	Paged   bool     // Out is wrapped in a paging envelope
 	Binary  string   // media type for non-JSON responses (Excel)
+	// Upload documents a multipart/form-data body: these text fields, then
+	// a binary "file" part (attachments).
+	Upload []string
 }
 
 // Opt configures a route.
