@@ -41,7 +41,12 @@ func TestCommentMentionReachesThePM(t *testing.T) {
 			t.Fatalf("task page: %d", st)
 		}
 		eval[chromedp.Void](con, `window.__samePage = 1`)
-		con.fill("comment-body", "@pm 请确认 **计量单位** 的映射规则，见附件。")
+		// The PM's chip under the box writes the mention; the rest is typed.
+		con.do(chromedp.Click(chromedp.CSS(`[data-mention="pm"]`)))
+		con.do(chromedp.SendKeys(chromedp.ID("comment-body"), "请确认 **计量单位** 的映射规则，见附件。"))
+		if v := con.value("#comment-body"); v != "@pm 请确认 **计量单位** 的映射规则，见附件。" {
+			t.Fatalf("comment box holds %q", v)
+		}
 		con.do(chromedp.Click(chromedp.ID("comment-submit")))
 		con.do(chromedp.Poll[chromedp.Void](`document.querySelectorAll('#comments .comment').length === 1`, chromedp.WithPollingTimeout(5*time.Second)))
 		if !eval[bool](con, `window.__samePage === 1`) {

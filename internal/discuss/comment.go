@@ -2,6 +2,7 @@ package discuss
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -143,7 +144,24 @@ func (s *Service) tell(ctx context.Context, tx *db.Tx, p *access.Principal, t Ta
 	return s.notify.Add(ctx, tx, notes...)
 }
 
-// Mentioned returns whom a comment body mentions among the object's
+// Candidates lists who a comment on t may mention (its non-internal
+// readers), by name, for the comment form.
+func (s *Service) Candidates(ctx context.Context, t Target) ([]Candidate, error) {
+	ms, err := members(ctx, s.db, t.ProjectID)
+	if err != nil {
+		return nil, apperr.Wrap(err)
+	}
+	out := []Candidate{}
+	for _, m := range ms {
+		if m.vendor || t.CustomerVisible {
+			out = append(out, m.Candidate)
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// mentioned returns whom a comment body mentions among the object's
 // readers (for tests and the API's preview).
 func (s *Service) mentioned(ctx context.Context, q db.Q, t Target, body string, internal bool) ([]int64, error) {
 	ms, err := members(ctx, q, t.ProjectID)

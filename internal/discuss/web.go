@@ -33,6 +33,7 @@ type panelView struct {
 	Errors   map[string]string
 	Conflict bool
 	MaxMB    int64
+	People   []Candidate // who may be mentioned (chips under the comment box)
 }
 
 // Panel renders an object's discussion for embedding in the module's page.
@@ -53,7 +54,13 @@ func (h *Web) panel(c *web.Ctx, ref Ref) (panelView, error) {
 	if err != nil {
 		return panelView{}, err
 	}
-	return panelView{Base: web.Base{Lang: c.Lang, User: c.P}, Obj: t, Comments: cs, Files: fs, MaxMB: h.svc.MaxUpload >> 20}, nil
+	vm := panelView{Base: web.Base{Lang: c.Lang, User: c.P}, Obj: t, Comments: cs, Files: fs, MaxMB: h.svc.MaxUpload >> 20}
+	if t.CanComment {
+		if vm.People, err = h.svc.Candidates(c.Context(), t); err != nil {
+			return vm, err
+		}
+	}
+	return vm, nil
 }
 
 // answer ends a page action: htmx gets the refreshed panel, a plain form

@@ -29,4 +29,17 @@
     var s = e.detail.xhr.status;
     if (s >= 400) { e.detail.shouldSwap = true; e.detail.isError = false; }
   });
+  // ----- discuss: a mention chip inserts "@name " at the cursor of its comment box -----
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-mention]");
+    if (!b) return;
+    var box = document.getElementById(b.closest("[data-mention-for]").getAttribute("data-mention-for"));
+    if (!box) return;
+    var at = box.selectionStart != null ? box.selectionStart : box.value.length;
+    var before = box.value.slice(0, at), after = box.value.slice(box.selectionEnd != null ? box.selectionEnd : at);
+    var text = (before && !/\s$/.test(before) ? " " : "") + "@" + b.getAttribute("data-mention") + " ";
+    box.value = before + text + after;
+    box.focus();
+    box.selectionStart = box.selectionEnd = before.length + text.length;
+  });
 })();
