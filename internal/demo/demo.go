@@ -127,6 +127,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadIterations(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("iterations: %w", err)
 	}
+	if err := LoadDiscussion(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("discussion: %w", err)
+	}
 	if err := LoadBaselines(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("baselines: %w", err)
 	}
