@@ -10,7 +10,7 @@ import (
 // platform package importing a module would start the slide into one
 // god package, so it fails here.
 func TestPlatformDoesNotImportModules(t *testing.T) {
-	platform := []string{"apperr", "access", "audit", "auth", "config", "db", "i18n", "money", "trash", "validate", "web"}
+	platform := []string{"apperr", "access", "audit", "auth", "config", "db", "i18n", "money", "trash", "validate", "web", "discuss", "notify"}
 	modules := []string{"project", "methodology", "work", "demo", "app"}
 	for _, p := range platform {
 		out, err := exec.Command("go", "list", "-deps", "golive/internal/"+p).CombinedOutput()
