@@ -17,6 +17,7 @@ import (
 	"golive/internal/app/apptest"
 	"golive/internal/db"
 	"golive/internal/discuss"
+	"golive/internal/notify"
 	"golive/internal/work"
 )
 
@@ -460,5 +461,38 @@ func TestDiscussWatchersAndFollowers(t *testing.T) {
 			t.Errorf("unwatch: %d %s", r.Status, r.Body)
 		}
 		_ = work.DiscussKind
+	})
+}
+
+// The settings page offers the e-mail preference once a mail server is
+// configured, and saving it keeps the version (a stale save is 409).
+func TestNotifySettingsPreference(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		if r := e.Do(t, apptest.KeyUser, "GET", "/settings", nil); r.Status != 200 || !strings.Contains(r.Body, `id="notify-prefs"`) || strings.Contains(r.Body, `id="notify-email"`) {
+			t.Fatalf("settings without mail: %d", r.Status)
+		}
+		e.App.Notify.SetMailer(&notify.Mailer{Addr: "127.0.0.1:1", From: "noreply@example.cn"})
+		defer e.App.Notify.SetMailer(nil)
+		if r := e.Do(t, apptest.KeyUser, "GET", "/settings", nil); !strings.Contains(r.Body, `id="notify-email"`) {
+			t.Fatalf("settings with mail: no checkbox")
+		}
+		if r := e.Do(t, apptest.KeyUser, "POST", "/settings/notifications", "email=1&version=0"); r.Status != 303 {
+			t.Fatalf("save: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.KeyUser, "GET", "/settings", nil); !strings.Contains(r.Body, `id="notify-email" checked`) {
+			t.Errorf("the preference did not stick")
+		}
+		if r := e.Do(t, apptest.KeyUser, "PUT", "/api/v1/notifications/prefs", map[string]any{"email": false, "version": 0}); r.Status != 409 {
+			t.Errorf("stale save: %d %s", r.Status, r.Body)
+		}
+		// With the preference on, a mention queues a mail in the same transaction.
+		tid := discussTask(t, e, e.ProjectA.ID, "任务", true)
+		if r := e.Do(t, apptest.PM, "POST", taskComments(e.ProjectA.ID, tid), map[string]any{"body": "@key_user 请确认"}); r.Status != 201 {
+			t.Fatalf("comment: %d", r.Status)
+		}
+		var n int
+		if err := e.App.DB.QueryRow(context.Background(), `SELECT count(*) FROM mail_outbox WHERE to_addr = ?`, e.Users[apptest.KeyUser].Email).Scan(&n); err != nil || n != 1 {
+			t.Errorf("outbox rows for the key user: %d %v", n, err)
+		}
 	})
 }
