@@ -65,6 +65,16 @@ func TestCommentMentionReachesThePM(t *testing.T) {
 		con.do(chromedp.Click(chromedp.CSS(`#upload-form button[type=submit]`)))
 		con.do(chromedp.Poll[chromedp.Void](`document.querySelectorAll('#attachments .attachment').length === 1 && document.querySelector('#attachments img.thumb').naturalWidth > 0`, chromedp.WithPollingTimeout(5*time.Second)))
 		mustContain(t, "attachments", con.text("#attachments"), "映射规则.png")
+		// Edit in place: the thread swaps to a form and back, no page load.
+		con.do(chromedp.Click(chromedp.CSS(`#comments .comment-head a[hx-get]`)))
+		con.do(chromedp.WaitVisible(chromedp.CSS(`#comments .comment-edit textarea`)))
+		eval[chromedp.Void](con, `document.querySelector('#comments .comment-edit textarea').value = '@pm 请确认 **计量单位** 的映射规则（已补充换算表），见附件。'`)
+		con.do(chromedp.Click(chromedp.CSS(`#comments .comment-edit button[type=submit]`)))
+		con.do(chromedp.Poll[chromedp.Void](`document.querySelector('#comments .comment-edit') === null && document.querySelector('#comments .comment-body').textContent.includes('换算表')`, chromedp.WithPollingTimeout(5*time.Second)))
+		mustContain(t, "edited comment", con.text("#comments"), "已编辑")
+		if !eval[bool](con, `window.__samePage === 1`) {
+			t.Error("editing the comment reloaded the page")
+		}
 		con.shot("discuss-thread")
 
 		// The PM sees the badge on any page.
@@ -82,6 +92,10 @@ func TestCommentMentionReachesThePM(t *testing.T) {
 		}
 		list := pmTab.text("#notifications")
 		mustContain(t, "notification", list, "consultant", "提到了你", "物料主数据清洗", "计量单位")
+		// The edit kept the same mention: the PM was told once.
+		if n := eval[int](pmTab, `document.querySelectorAll('#notifications li').length`); n != 1 {
+			t.Errorf("%d notifications, want 1", n)
+		}
 		pmTab.shot("discuss-notifications")
 		if st := pmTab.submit(chromedp.Click(chromedp.CSS(`#notifications a`))); st != 200 {
 			t.Fatalf("open notification: %d", st)

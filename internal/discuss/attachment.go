@@ -220,6 +220,11 @@ func (s *Service) Attachments(ctx context.Context, p *access.Principal, ref Ref)
 	if err != nil {
 		return nil, t, err
 	}
+	as, err := s.attachments(ctx, p, ref, t)
+	return as, t, err
+}
+
+func (s *Service) attachments(ctx context.Context, p *access.Principal, ref Ref, t Target) ([]Attachment, error) {
 	q := `SELECT ` + attCols + ` FROM attachments a JOIN users u ON u.id = a.uploader_id WHERE a.kind = ? AND a.object_id = ? AND a.deleted_ms IS NULL`
 	args := []any{ref.Kind, ref.ID}
 	if !t.SeesInternal {
@@ -228,19 +233,19 @@ func (s *Service) Attachments(ctx context.Context, p *access.Principal, ref Ref)
 	}
 	rows, err := s.db.Query(ctx, q+` ORDER BY a.id DESC`, args...)
 	if err != nil {
-		return nil, t, apperr.Wrap(err)
+		return nil, apperr.Wrap(err)
 	}
 	defer rows.Close()
 	out := []Attachment{}
 	for rows.Next() {
 		a, err := scanAtt(rows)
 		if err != nil {
-			return nil, t, apperr.Wrap(err)
+			return nil, apperr.Wrap(err)
 		}
 		decorateAtt(&a, p, t)
 		out = append(out, a)
 	}
-	return out, t, apperr.Wrap(rows.Err())
+	return out, apperr.Wrap(rows.Err())
 }
 
 // attachment loads one attachment the caller may see.

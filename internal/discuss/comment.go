@@ -37,6 +37,25 @@ func (s *Service) Comments(ctx context.Context, p *access.Principal, ref Ref) ([
 	if err != nil {
 		return nil, t, err
 	}
+	cs, err := s.comments(ctx, p, ref, t)
+	return cs, t, err
+}
+
+// Thread is an object's comments and attachments with one permission check.
+func (s *Service) Thread(ctx context.Context, p *access.Principal, ref Ref) (Thread, error) {
+	t, err := s.resolve(ctx, p, ref)
+	if err != nil {
+		return Thread{}, err
+	}
+	th := Thread{Target: t}
+	if th.Comments, err = s.comments(ctx, p, ref, t); err != nil {
+		return th, err
+	}
+	th.Attachments, err = s.attachments(ctx, p, ref, t)
+	return th, err
+}
+
+func (s *Service) comments(ctx context.Context, p *access.Principal, ref Ref, t Target) ([]Comment, error) {
 	q := `SELECT ` + commentCols + ` FROM comments c JOIN users u ON u.id = c.author_id WHERE c.kind = ? AND c.object_id = ? AND c.deleted_ms IS NULL`
 	args := []any{ref.Kind, ref.ID}
 	if !t.SeesInternal {
@@ -45,19 +64,19 @@ func (s *Service) Comments(ctx context.Context, p *access.Principal, ref Ref) ([
 	}
 	rows, err := s.db.Query(ctx, q+` ORDER BY c.id`, args...)
 	if err != nil {
-		return nil, t, apperr.Wrap(err)
+		return nil, apperr.Wrap(err)
 	}
 	defer rows.Close()
 	out := []Comment{}
 	for rows.Next() {
 		c, err := scanComment(rows)
 		if err != nil {
-			return nil, t, apperr.Wrap(err)
+			return nil, apperr.Wrap(err)
 		}
 		decorate(&c, p, t)
 		out = append(out, c)
 	}
-	return out, t, apperr.Wrap(rows.Err())
+	return out, apperr.Wrap(rows.Err())
 }
 
 // AddComment posts a comment and tells the people it concerns: those it

@@ -46,15 +46,12 @@ func (h *Web) Panel(c *web.Ctx, ref Ref) (template.HTML, error) {
 }
 
 func (h *Web) panel(c *web.Ctx, ref Ref) (panelView, error) {
-	cs, t, err := h.svc.Comments(c.Context(), c.P, ref)
+	th, err := h.svc.Thread(c.Context(), c.P, ref)
 	if err != nil {
 		return panelView{}, err
 	}
-	fs, _, err := h.svc.Attachments(c.Context(), c.P, ref)
-	if err != nil {
-		return panelView{}, err
-	}
-	vm := panelView{Base: web.Base{Lang: c.Lang, User: c.P}, Obj: t, Comments: cs, Files: fs, MaxMB: h.svc.MaxUpload >> 20}
+	t := th.Target
+	vm := panelView{Base: web.Base{Lang: c.Lang, User: c.P}, Obj: t, Comments: th.Comments, Files: th.Attachments, MaxMB: h.svc.MaxUpload >> 20}
 	if t.CanComment {
 		if vm.People, err = h.svc.Candidates(c.Context(), t); err != nil {
 			return vm, err
