@@ -133,8 +133,18 @@
     }).catch(function () { /* the next notice or a reload catches up */ });
   }
 
-  // Drag and drop. Each swimlane is its own group: a card changes
-  // status by moving across columns, never its lane.
+  // Drag and drop. Across columns a card changes status; across
+  // swimlanes it changes its assignee (the lane's person replaces the
+  // card's assignees; the unassigned lane clears them) or its phase, in
+  // the same request, so a refused change leaves the card where it was.
+  function laneChange(body, fromLane, toLane) {
+    if (fromLane === toLane) return;
+    var m = /^([up])(\d+)$/.exec(toLane || "");
+    if (!m) return;
+    if (m[1] === "u") body.assignee_id = parseInt(m[2], 10);
+    else body.phase_id = parseInt(m[2], 10);
+  }
+
   function onEnd(evt) {
     dragging = false;
     var item = evt.item, from = evt.from, to = evt.to;
@@ -149,6 +159,8 @@
       after_id: next ? parseInt(next.getAttribute("data-id"), 10) : 0,
       version: parseInt(item.getAttribute("data-version"), 10)
     };
+    var oldLane = item.getAttribute("data-lane");
+    laneChange(body, from.getAttribute("data-lane"), to.getAttribute("data-lane"));
     function snapBack(msg) {
       var ref = from.children[evt.oldIndex] || null;
       if (ref === item) ref = item.nextElementSibling;
@@ -178,10 +190,12 @@
       item.setAttribute("data-version", String(r.j.version));
       item.setAttribute("data-rank", String(r.j.rank));
       item.setAttribute("data-status", r.j.status);
+      item.setAttribute("data-lane", to.getAttribute("data-lane"));
       // The column counts come from the server (the stream's echo of this
       // move may already have refreshed them; counting here too would
       // count twice).
-      if (oldStatus !== r.j.status) refresh(r.j.id);
+      // A new lane means new assignee initials or phase on the card.
+      if (oldStatus !== r.j.status || oldLane !== to.getAttribute("data-lane")) refresh(r.j.id);
       if (reloadPending) reload();
     }).catch(function () {
       item.classList.remove("saving");
@@ -192,7 +206,8 @@
   if (window.Sortable) {
     board.querySelectorAll(".board-cell").forEach(function (cell) {
       window.Sortable.create(cell, {
-        group: "lane-" + cell.getAttribute("data-lane"),
+        // One group for the whole board: lanes are drop targets too.
+        group: "board",
         draggable: ".card-item",
         animation: 120,
         // The fallback drags with pointer events, the same on mouse and
