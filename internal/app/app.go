@@ -21,6 +21,7 @@ import (
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
+	"golive/internal/workcal"
 )
 
 // Version is set at build time with -ldflags "-X golive/internal/app.Version=…".
@@ -40,6 +41,7 @@ type App struct {
 	// Modules beyond the project core.
 	Methodology *methodology.Service
 	Work        *work.Service
+	WorkCal     *workcal.Service // working calendar per project (editing)
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live    *live.Broker
 	handler http.Handler
@@ -78,6 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Projects = project.NewService(d, a.Audit)
 	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
 	a.Work = work.NewService(d, a.Audit, a.Projects)
+	a.WorkCal = workcal.NewService(d, a.Audit, a.Projects, a.Work)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
@@ -93,6 +96,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("trash", trash.Views(), "internal/trash/views")
 	views.Add("work", work.Views(), path.Join("internal", "work", "views"))
 	views.Add("methodology", methodology.Views(), "internal/methodology/views")
+	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)

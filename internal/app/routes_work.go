@@ -11,6 +11,7 @@ import (
 func (a *App) workRoutes() {
 	a.workCoreRoutes()
 	a.ganttRoutes()
+	a.calendarRoutes() // the working calendar sits with the plan in the navigation
 	a.planXLSXRoutes()
 	a.iterationRoutes()
 	a.workflowRoutes()
