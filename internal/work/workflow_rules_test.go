@@ -37,7 +37,7 @@ func TestDuplicateStatusNames(t *testing.T) {
 		want bool
 	}{
 		{"待办", 0, true},      // the catalog's Chinese name of an unnamed default status
-		{" To Do ", 0, true},  // …its English name, case and space ignored
+		{" To Do ", 0, true}, // …its English name, case and space ignored
 		{"实施中", 0, true},     // a custom name
 		{"实施中", 2, false},    // renaming a status to its own name
 		{"进行中", 0, false},    // "doing" was renamed, so its default name is free
