@@ -82,6 +82,15 @@
     });
   }
 
+  // Lane badges count the cards the lane shows; cards come and go
+  // across lanes with drops and live updates.
+  function laneCounts() {
+    board.querySelectorAll("section.lane").forEach(function (l) {
+      var b = l.querySelector(".lane-title .badge");
+      if (b) b.textContent = String(l.querySelectorAll(".card-item").length);
+    });
+  }
+
   // Places a card in its cell by rank (ties by id), as the server orders.
   function place(el) {
     var cell = board.querySelector('.board-cell[data-status="' + el.getAttribute("data-status") + '"][data-lane="' + el.getAttribute("data-lane") + '"]');
@@ -97,6 +106,7 @@
       if (r > rank || (r === rank && parseInt(c.getAttribute("data-id"), 10) > id)) { before = c; break; }
     }
     cell.insertBefore(el, before);
+    laneCounts();
     return true;
   }
 
@@ -112,7 +122,7 @@
       if (res.status === 404 || res.status === 204) {
         if (res.status === 204) applyCounts(res.headers.get("X-Board-Counts"));
         else if (old) addCount(old.getAttribute("data-status"), -1);
-        if (old) old.remove();
+        if (old) { old.remove(); laneCounts(); }
         return null;
       }
       if (!res.ok) return null;
@@ -165,6 +175,7 @@
       var ref = from.children[evt.oldIndex] || null;
       if (ref === item) ref = item.nextElementSibling;
       from.insertBefore(item, ref);
+      laneCounts();
       toast(msg);
     }
     item.classList.add("saving");
@@ -191,6 +202,7 @@
       item.setAttribute("data-rank", String(r.j.rank));
       item.setAttribute("data-status", r.j.status);
       item.setAttribute("data-lane", to.getAttribute("data-lane"));
+      laneCounts();
       // The column counts come from the server (the stream's echo of this
       // move may already have refreshed them; counting here too would
       // count twice).
@@ -240,7 +252,7 @@
     es.addEventListener("gone", function (e) {
       var n = JSON.parse(e.data);
       var el = cardEl(n.task_id);
-      if (el) { addCount(el.getAttribute("data-status"), -1); el.remove(); }
+      if (el) { addCount(el.getAttribute("data-status"), -1); el.remove(); laneCounts(); }
     });
     es.addEventListener("reorder", reload);
     es.addEventListener("resync", reload);
