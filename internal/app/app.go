@@ -84,6 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
+	a.Trash.Register("workflow_status", work.StatusTrashSource{S: a.Work})
 
 	root := opt.RepoRoot
 	if root == "" {

@@ -128,3 +128,36 @@ func TestAuthzWorkflowRowTouched(t *testing.T) {
 		}
 	})
 }
+
+// A removed status is in its PM's trash and comes back from there; a
+// developer neither sees nor restores it; the other company's customer
+// learns nothing.
+func TestWorkflowStatusInTrash(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		st := authzAddStatus(t, x)
+		if _, err := e.App.Work.RemoveStatus(x.ctx, x.p(apptest.PM), e.ProjectA.ID, st.ID, work.RemoveStatusInput{Version: st.Version}); err != nil {
+			t.Fatal(err)
+		}
+		list := func(who apptest.Who) string { return e.Do(t, who, "GET", "/trash", nil).Body }
+		if !strings.Contains(list(apptest.PM), st.Custom) {
+			t.Fatal("the removed status is not in the PM's trash")
+		}
+		if strings.Contains(list(apptest.Developer), st.Custom) || strings.Contains(list(apptest.OtherCust), st.Custom) {
+			t.Fatal("the removed status is in someone else's trash")
+		}
+		path := "/api/v1/trash/workflow_status/" + itoa(st.ID) + "/restore"
+		for _, who := range []apptest.Who{apptest.Developer, apptest.OtherCust} {
+			if r := e.Do(t, who, "POST", path, nil); r.Status < 400 {
+				t.Errorf("%s restores: %d", who, r.Status)
+			}
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, nil); r.Status >= 300 {
+			t.Fatalf("PM restores from the trash: %d %s", r.Status, r.Body)
+		}
+		ss, _ := e.App.Work.Workflow(x.ctx, x.p(apptest.PM), e.ProjectA.ID)
+		if ss[len(ss)-1].ID != st.ID {
+			t.Fatal("the restored status is not back at the end")
+		}
+	})
+}
