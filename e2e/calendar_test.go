@@ -15,7 +15,7 @@ import (
 // clicks 18 March and makes it a project holiday with a name; the day
 // turns into a holiday in the grid, the task that starts on it is listed
 // as now dated on a day off, and one click reschedules it through the
-// Gantt onto the next working day. A key user reads the same calendar
+// Gantt's push onto the next working day. A key user reads the same calendar
 // without edit links; 2027 says its holidays are provisional; the
 // administrator's instance calendar is the same page over the instance.
 func TestWorkingCalendarPage(t *testing.T) {
@@ -54,10 +54,12 @@ func TestWorkingCalendarPage(t *testing.T) {
 			t.Errorf("changed cell: %q", c)
 		}
 		tb.shot("calendar-project")
-		// Reschedule through the Gantt: the task starts on the 19th.
-		if st := tb.submit(chromedp.Click(chromedp.CSS(`#off-calendar button`))); st != 200 {
+		// Reschedule on the new calendar (the Gantt's push): the task starts on the 19th.
+		if st := tb.submit(chromedp.Click(chromedp.CSS(`#reschedule-all button`))); st != 200 {
 			t.Fatalf("reschedule: %d", st)
 		}
+		mustContain(t, "after rescheduling", tb.bodyText(), "已把 1 个任务的开始日期移到工作日")
+		mustNotContain(t, "after rescheduling", tb.bodyText(), "未完成任务的日期落在休息日")
 		got, _, err := e.App.Work.Get(ctx, pm, a, tk.ID)
 		if err != nil || got.StartDate != "2026-03-19" {
 			t.Fatalf("rescheduled start: %v %q", err, got.StartDate)

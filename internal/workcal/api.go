@@ -93,3 +93,21 @@ func (a *API) OffCalendar(c *web.Ctx) error {
 
 // OffDayDoc documents the items of the off-calendar list.
 type OffDayDoc = work.OffDay
+
+// RescheduleOffDays moves every open task of the year that starts on a day
+// off to the next working day (the Gantt's reschedule, successors pushed).
+func (a *API) RescheduleOffDays(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	year, err := ParseYear(c.R.URL.Query().Get("year"))
+	if err != nil {
+		return err
+	}
+	res, err := a.svc.RescheduleOffDays(c.Context(), c.P, id, year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}

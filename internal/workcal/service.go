@@ -294,3 +294,59 @@ func (s *Service) OffCalendar(ctx context.Context, p *access.Principal, projectI
 	from, to := calendar.YearBounds(year)
 	return s.work.OffCalendar(ctx, p, projectID, from, to)
 }
+
+// Rescheduled is what a bulk reschedule did.
+type Rescheduled struct {
+	Tasks int `json:"tasks"` // tasks whose start moved to the next working day
+	Moved int `json:"moved"` // tasks whose dates changed, pushed successors included
+}
+
+// RescheduleOffDays moves the start of every open task of the year that
+// now starts on a day off to the next working day, through the Gantt's
+// reschedule, so successors are pushed on the new calendar by the same
+// code as a drag. Each task is its own transaction (and audit row): a
+// task refused (a conflict, a phase window) is left for the Gantt and the
+// others still move. The list is re-read after each move, because a push
+// may have moved (or fixed) the next one.
+func (s *Service) RescheduleOffDays(ctx context.Context, p *access.Principal, projectID int64, year int) (Rescheduled, error) {
+	m, err := s.projects.Access(ctx, p, projectID)
+	if err != nil {
+		return Rescheduled{}, err
+	}
+	if !p.Can(m, access.TaskEdit) {
+		return Rescheduled{}, apperr.ForbiddenErr()
+	}
+	if year < MinYear || year > MaxYear {
+		return Rescheduled{}, apperr.InvalidField("year", "workcal.year_range", MinYear, MaxYear)
+	}
+	var out Rescheduled
+	tried := map[int64]bool{}
+	for range 200 {
+		off, err := s.OffCalendar(ctx, p, projectID, year)
+		if err != nil {
+			return out, err
+		}
+		var next *work.OffDay
+		for i := range off {
+			if off[i].StartOff && off[i].NextStart != "" && !tried[off[i].ID] {
+				next = &off[i]
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		tried[next.ID] = true
+		res, err := s.work.Reschedule(ctx, p, projectID, next.ID, work.RescheduleInput{StartDate: next.NextStart, Version: next.Version})
+		switch {
+		case err == nil:
+			out.Tasks++
+			out.Moved += len(res.Moved)
+		case apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict:
+			// Left in the list for the Gantt.
+		default:
+			return out, err
+		}
+	}
+	return out, nil
+}

@@ -129,9 +129,35 @@ func TestOffCalendarAfterAChange(t *testing.T) {
 		if err != nil || len(off) != 1 || off[0].ID != tk.ID || !off[0].StartOff || off[0].DueOff || off[0].NextStart != "2026-03-19" {
 			t.Fatalf("after: %v %+v", err, off)
 		}
-		// A customer sees it too (the task is customer-visible); B's customer does not.
 		if off, err := e.App.WorkCal.OffCalendar(ctx, e.Users[apptest.KeyUser].P, a, 2026); err != nil || len(off) != 1 {
-			t.Fatalf("key user: %v %+v", err, off)
+			t.Fatalf("key user (the task is customer-visible): %v %+v", err, off)
+		}
+		// Reschedule all: the task starts on the 19th, its successor is pushed.
+		succ, err := e.App.Work.Create(ctx, pm, a, work.Input{Title: "盘点差异处理", StartDate: "2026-03-23", DueDate: "2026-03-23"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Work.AddDependency(ctx, pm, a, work.DepInput{PredID: tk.ID, SuccID: succ.ID, Type: "FS"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.WorkCal.RescheduleOffDays(ctx, e.Users[apptest.KeyUser].P, a, 2026); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("key user reschedules: %v", err)
+		}
+		res, err := e.App.WorkCal.RescheduleOffDays(ctx, e.Users[apptest.Developer].P, a, 2026)
+		if err != nil || res.Tasks != 1 {
+			t.Fatalf("reschedule all: %v %+v", err, res)
+		}
+		moved, _, _ := e.App.Work.Get(ctx, pm, a, tk.ID)
+		after, _, _ := e.App.Work.Get(ctx, pm, a, succ.ID)
+		if moved.StartDate != "2026-03-19" || after.StartDate <= moved.DueDate {
+			t.Fatalf("after rescheduling: %s–%s, successor %s", moved.StartDate, moved.DueDate, after.StartDate)
+		}
+		if off, _ := e.App.WorkCal.OffCalendar(ctx, pm, a, 2026); len(off) != 0 {
+			t.Fatalf("still off the calendar: %+v", off)
+		}
+		// A customer sees it too (the task is customer-visible); B's customer does not.
+		if _, err := e.App.WorkCal.OffCalendar(ctx, e.Users[apptest.KeyUser].P, a, 2026); err != nil {
+			t.Fatalf("key user: %v", err)
 		}
 		if _, err := e.App.WorkCal.OffCalendar(ctx, e.Users[apptest.OtherCust].P, a, 2026); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("other customer: %v", err)

@@ -240,3 +240,24 @@ func (h *Web) Export(c *web.Ctx) error {
 		return []any{x.Date, vm.Weekdays[(x.Weekday+6)%7], vm.Kinds[x.Kind], name, working, vm.Sources[x.Source]}, true, nil
 	})
 }
+
+// RescheduleOffDays moves every task that now starts on a day off.
+func (h *Web) RescheduleOffDays(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	if err := c.Form(); err != nil {
+		return err
+	}
+	year, err := ParseYear(c.FormValue("year"))
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.RescheduleOffDays(c.Context(), c.P, id, year)
+	if err != nil {
+		return err
+	}
+	c.Flash("workcal.rescheduled", res.Tasks, res.Moved)
+	return c.Redirect(h.action(id) + "?year=" + strconv.Itoa(year))
+}
