@@ -74,6 +74,7 @@ func authzWorkflowRows() []authzRow {
 	return []authzRow{
 		//                                                                                                          anon  oc   ku   ex   cpm  dev  con  fin  pm   admin
 		{pattern: "POST /projects/{id}/workflow", path: "/projects/{A}/workflow", body: addForm, want: authzWant{303, 404, 403, 403, 403, 403, 403, 403, 303, 303}},
+		{pattern: "POST /projects/{id}/workflow/{sid}/move", path: "/projects/{A}/workflow/{wfnew}/move", body: authzForm("dir=up&version=1"), want: authzWant{303, 404, 403, 403, 403, 403, 403, 403, 303, 303}},
 		{pattern: "POST /projects/{id}/workflow/{sid}/delete", path: "/projects/{A}/workflow/{wfnew}/delete", body: removeForm, want: authzWant{303, 404, 403, 403, 403, 403, 403, 403, 303, 303}},
 		{pattern: "POST /projects/{id}/workflow/{sid}/restore", path: "/projects/{A}/workflow/{wfgone}/restore", want: authzWant{303, 404, 403, 403, 403, 403, 403, 403, 303, 303}},
 		{pattern: "POST /api/v1/projects/{id}/workflow", path: "/api/v1/projects/{A}/workflow", body: addJSON, want: authzWant{401, 404, 403, 403, 403, 403, 403, 403, 201, 201}},
@@ -158,6 +159,26 @@ func TestWorkflowStatusInTrash(t *testing.T) {
 		ss, _ := e.App.Work.Workflow(x.ctx, x.p(apptest.PM), e.ProjectA.ID)
 		if ss[len(ss)-1].ID != st.ID {
 			t.Fatal("the restored status is not back at the end")
+		}
+	})
+}
+
+// The keyboard way to reorder: one place up per post, at the version the
+// page showed; a stale version changes nothing.
+func TestWorkflowMoveButtons(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		st := authzAddStatus(t, x)
+		path := "/projects/" + itoa(e.ProjectA.ID) + "/workflow/" + itoa(st.ID) + "/move"
+		if r := e.Do(t, apptest.PM, "POST", path, url.Values{"dir": {"up"}, "version": {"9"}}.Encode()); r.Status != 409 {
+			t.Fatalf("stale move: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, url.Values{"dir": {"up"}, "version": {"1"}}.Encode()); r.Status != 303 {
+			t.Fatalf("move up: %d %s", r.Status, r.Body)
+		}
+		ss, _ := e.App.Work.Workflow(x.ctx, x.p(apptest.PM), e.ProjectA.ID)
+		if len(ss) != 6 || ss[4].ID != st.ID || ss[5].Key != "cancelled" {
+			t.Fatalf("order after moving up: %v", ss)
 		}
 	})
 }

@@ -135,6 +135,7 @@ func (a *App) workflowRoutes() {
 	api := work.NewAPI(a.Work)
 
 	s.Page("POST /projects/{id}/workflow", w.AddStatus)
+	s.Page("POST /projects/{id}/workflow/{sid}/move", w.MoveStatus)
 	s.Page("POST /projects/{id}/workflow/{sid}/delete", w.RemoveStatus)
 	s.Page("POST /projects/{id}/workflow/{sid}/restore", w.RestoreStatus)
 

@@ -2,10 +2,12 @@ package work
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golive/internal/access"
+	"golive/internal/apperr"
 	"golive/internal/project"
 	"golive/internal/web"
 )
@@ -239,6 +241,73 @@ func (h *Web) RestoreStatus(c *web.Ctx) error {
 	}
 	c.Flash("workflow.restored")
 	return c.Redirect("/projects/" + pid(id) + "/workflow")
+}
+
+// MoveStatus moves one status up or down by one place: the keyboard and
+// no-script way to reorder (the page's drag sends the whole order to the
+// API). The form carries the status's version; a stale one is a conflict.
+func (h *Web) MoveStatus(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	sid, err := c.PathID("sid")
+	if err != nil {
+		return err
+	}
+	if _, _, err := h.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
+		return err
+	}
+	if err := c.Form(); err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	ss, err := h.svc.workflow(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(ss, func(s Status) bool { return s.ID == sid })
+	if i < 0 {
+		return apperr.NotFoundErr()
+	}
+	j := i - 1
+	if c.FormValue("dir") == "down" {
+		j = i + 1
+	}
+	if j >= 0 && j < len(ss) {
+		if ss[i].Version != version {
+			return h.workflowFailed(c, id, sid, apperr.ConflictErr())
+		}
+		ss[i], ss[j] = ss[j], ss[i]
+		var in ReorderInput
+		for _, s := range ss {
+			in.Order = append(in.Order, StatusRef{ID: s.ID, Version: s.Version})
+		}
+		if _, err := h.svc.ReorderStatuses(c.Context(), c.P, id, in); err != nil {
+			return h.workflowFailed(c, id, sid, err)
+		}
+	}
+	c.Flash("workflow.reordered")
+	return c.Redirect("/projects/" + pid(id) + "/workflow")
+}
+
+// workflowFailed re-renders the workflow page with a row's conflict or
+// field errors.
+func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error) error {
+	fe, conflict, status, ok := c.FormFailure(err)
+	if !ok {
+		return err
+	}
+	vm, verr := h.workflowPage(c, id)
+	if verr != nil {
+		return verr
+	}
+	for i := range vm.Rows {
+		if vm.Rows[i].S.ID == sid {
+			vm.Rows[i].Errs, vm.Rows[i].Conflict = fe, conflict
+		}
+	}
+	return c.Render(status, "work/workflow.html", vm)
 }
 
 // ----- JSON -----

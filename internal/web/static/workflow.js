@@ -18,7 +18,7 @@
   }
 
   window.Sortable.create(body, {
-    handle: ".drag-handle", draggable: "tr", animation: 120,
+    handle: ".drag-handle", draggable: "tr", filter: ".wf-move", preventOnFilter: false, animation: 120,
     forceFallback: true, fallbackTolerance: 3,
     onEnd: function (evt) {
       if (evt.oldIndex === evt.newIndex) return;
