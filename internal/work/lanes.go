@@ -11,7 +11,8 @@ import (
 // makes that person its assignee, into another phase's lane moves it to
 // that phase (see Move). So that every person and phase can be dropped
 // on, vendor viewers get a lane for each live member (or phase) even when
-// it holds no card yet, plus the unassigned (no-phase) lane. Customers see
+// it holds no card yet (customers' lanes once they hold a card), plus the
+// unassigned (no-phase) lane. Customers see
 // only the lanes of the cards they may see, as before. A filter on the
 // lane's own dimension shows only what it asks for.
 
@@ -53,7 +54,12 @@ func (s *Service) addEmptyLanes(ctx context.Context, p *access.Principal, projec
 			return err
 		}
 		for _, m := range ms {
-			add("u"+strconv.FormatInt(m.UserID, 10), m.Name)
+			// The delivery team's lanes only: a customer's lane appears
+			// once a card is theirs, so executives who never take tasks
+			// do not fill the board with empty rows.
+			if m.Vendor {
+				add("u"+strconv.FormatInt(m.UserID, 10), m.Name)
+			}
 		}
 		add("u0", "")
 	case LanePhase:
