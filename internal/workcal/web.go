@@ -3,8 +3,10 @@ package workcal
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"golive/internal/calendar"
+	"golive/internal/i18n"
 	"golive/internal/project"
 	"golive/internal/web"
 	"golive/internal/work"
@@ -70,7 +72,11 @@ func (h *Web) page(c *web.Ctx, projectID int64, year int) (calPage, error) {
 		vm.Weekdays = append(vm.Weekdays, c.T("workcal.wd."+k))
 	}
 	for m := 1; m <= 12; m++ {
-		vm.MonthName = append(vm.MonthName, c.T("workcal.month", m))
+		name := c.T("workcal.month", m)
+		if c.Lang == i18n.EN {
+			name = time.Month(m).String() // "March" reads better than "Month 3"
+		}
+		vm.MonthName = append(vm.MonthName, name)
 	}
 	return vm, nil
 }
