@@ -90,6 +90,11 @@ const (
 	DeliverableAccept Action = "deliverable.accept" // accept or reject a submitted deliverable
 	StakeholderEdit   Action = "stakeholder.edit"   // stakeholder register and A/B responsibilities
 	HealthOverride    Action = "health.override"    // override the computed project health
+
+	// Working calendar per project (internal/workcal): every member reads
+	// it; the PM sets a project's holidays and make-up days. Instance-wide
+	// days are administrators' (Principal.CanAdminister).
+	CalendarEdit Action = "calendar.edit"
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -116,6 +121,9 @@ var table = map[Action][]Role{
 	DeliverableAccept: {RoleCustomerPM},
 	StakeholderEdit:   {RolePM, RoleConsultant},
 	HealthOverride:    {RolePM},
+
+	// Working calendar (internal/workcal).
+	CalendarEdit: {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {

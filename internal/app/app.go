@@ -23,6 +23,7 @@ import (
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
+	"golive/internal/workcal"
 )
 
 // Version is set at build time with -ldflags "-X golive/internal/app.Version=…".
@@ -42,6 +43,7 @@ type App struct {
 	// Modules beyond the project core.
 	Methodology *methodology.Service
 	Work        *work.Service
+	WorkCal     *workcal.Service // working calendar per project (editing)
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -84,6 +86,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Projects = project.NewService(d, a.Audit)
 	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
 	a.Work = work.NewService(d, a.Audit, a.Projects)
+	a.WorkCal = workcal.NewService(d, a.Audit, a.Projects, a.Work)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
@@ -94,6 +97,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Discuss.Register(work.DiscussKind, a.Work.DiscussTarget)
 	a.Trash.Register("comment", discuss.CommentTrash{S: a.Discuss})
 	a.Trash.Register("attachment", discuss.AttachmentTrash{S: a.Discuss})
+	a.Trash.Register("workflow_status", work.StatusTrashSource{S: a.Work})
 
 	root := opt.RepoRoot
 	if root == "" {
@@ -108,6 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("methodology", methodology.Views(), "internal/methodology/views")
 	views.Add("discuss", discuss.Views(), "internal/discuss/views")
 	views.Add("notify", notify.Views(), "internal/notify/views")
+	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)

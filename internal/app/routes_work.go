@@ -11,8 +11,10 @@ import (
 func (a *App) workRoutes() {
 	a.workCoreRoutes()
 	a.ganttRoutes()
+	a.calendarRoutes() // the working calendar sits with the plan in the navigation
 	a.planXLSXRoutes()
 	a.iterationRoutes()
+	a.workflowRoutes()
 }
 
 // workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
@@ -121,4 +123,27 @@ func (a *App) planXLSXRoutes() {
 	s.Page("GET /projects/{id}/plan/import", w.PlanImportForm)
 	// The upload may be larger than ordinary forms; the importer enforces its own limits beyond this.
 	s.Page("POST /projects/{id}/plan/import", w.PlanImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
+}
+
+// ----- workflow shape (work package, workflow*.go): add, reorder, remove, restore statuses -----
+
+// workflowRoutes: the PM shapes the project's status workflow. Renaming
+// and WIP limits stay with workCoreRoutes.
+func (a *App) workflowRoutes() {
+	s := a.Server
+	w := work.NewWeb(a.Work)
+	api := work.NewAPI(a.Work)
+
+	s.Page("POST /projects/{id}/workflow", w.AddStatus)
+	s.Page("POST /projects/{id}/workflow/{sid}/move", w.MoveStatus)
+	s.Page("POST /projects/{id}/workflow/{sid}/delete", w.RemoveStatus)
+	s.Page("POST /projects/{id}/workflow/{sid}/restore", w.RestoreStatus)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	s.API("POST /api/v1/projects/{id}/workflow", api.AddStatus, doc(D{Tag: "work", Summary: "Add a status at the end of the workflow (PM): a name unique in the workflow and a category (todo, doing, review, done, cancelled) that decides what counts as done", In: work.NewStatusInput{}, Out: work.Status{}, Status: 201}))
+	s.API("PUT /api/v1/projects/{id}/workflow/order", api.ReorderStatuses, doc(D{Tag: "work", Summary: "Reorder the workflow (PM): every live status once, each with the version you read (a status changed meanwhile: 409)", In: work.ReorderInput{}, Out: []work.Status{}}))
+	s.API("POST /api/v1/projects/{id}/workflow/{sid}/remove", api.RemoveStatus, doc(D{Tag: "work", Summary: "Remove a status (PM, soft): its tasks move to target_id in the same transaction; the first status and the last of category done cannot be removed", In: work.RemoveStatusInput{}, Out: work.Removal{}}))
+	s.API("GET /api/v1/projects/{id}/workflow/removed", api.RemovedStatuses, doc(D{Tag: "work", Summary: "Statuses removed from the workflow, newest first (restorable)", Out: []work.Status{}}))
+	s.API("POST /api/v1/projects/{id}/workflow/{sid}/restore", api.RestoreStatus, doc(D{Tag: "work", Summary: "Restore a removed status at the end of the workflow (PM)", Out: work.Status{}}))
 }

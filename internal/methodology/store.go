@@ -10,33 +10,10 @@ import (
 	"golive/internal/db"
 )
 
-// loadCalendar builds a project's working calendar: Saturday and Sunday
-// off, China's published holidays and make-up days, then the instance's
-// rows of calendar_days, then the project's own (later rows win).
+// loadCalendar is the project's working calendar (internal/calendar
+// reads the stored overrides for every module).
 func loadCalendar(ctx context.Context, q db.Q, projectID int64) (*calendar.Calendar, error) {
-	days := calendar.China()
-	rows, err := q.Query(ctx, `SELECT day, kind, name FROM calendar_days WHERE project_id IS NULL OR project_id = ?
-		ORDER BY CASE WHEN project_id IS NULL THEN 0 ELSE 1 END, day`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var day, kind, name string
-		if err := rows.Scan(&day, &kind, &name); err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(day)
-		k, ok := calendar.ParseKind(kind)
-		if err != nil || !ok {
-			continue
-		}
-		days = append(days, calendar.Day{Date: d, Kind: k, Name: name})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return calendar.New(calendar.Weekends, days), nil
+	return calendar.Load(ctx, q, projectID)
 }
 
 // liveMember reports whether user is a live member of the project; owners,

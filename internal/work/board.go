@@ -178,6 +178,11 @@ func (s *Service) Board(ctx context.Context, p *access.Principal, projectID int6
 		l.Cells[i] = append(l.Cells[i], c)
 		l.Count++
 	}
+	if internal && swimlane != LaneNone {
+		if err := s.addEmptyLanes(ctx, p, projectID, swimlane, f, len(ss), lanes, &order); err != nil {
+			return Board{}, err
+		}
+	}
 	if swimlane == LanePhase {
 		phases, err := s.Phases(ctx, projectID)
 		if err != nil {

@@ -65,34 +65,10 @@ type planData struct {
 	Milestones   []planMilestone
 }
 
-// loadPlanCalendar builds the project's working calendar the same way the
-// methodology module does when it generates a plan: Saturday and Sunday
-// off, China's published holidays and make-up days, then the instance's
-// calendar_days rows, then the project's own (later rows win).
+// loadPlanCalendar is the project's working calendar, loaded where every
+// module loads it (internal/calendar), so the Gantt and generated plans agree.
 func loadPlanCalendar(ctx context.Context, q db.Q, projectID int64) (*calendar.Calendar, error) {
-	days := calendar.China()
-	rows, err := q.Query(ctx, `SELECT day, kind, name FROM calendar_days WHERE project_id IS NULL OR project_id = ?
-		ORDER BY CASE WHEN project_id IS NULL THEN 0 ELSE 1 END, day`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var day, kind, name string
-		if err := rows.Scan(&day, &kind, &name); err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(day)
-		k, ok := calendar.ParseKind(kind)
-		if err != nil || !ok {
-			continue
-		}
-		days = append(days, calendar.Day{Date: d, Kind: k, Name: name})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return calendar.New(calendar.Weekends, days), nil
+	return calendar.Load(ctx, q, projectID)
 }
 
 // loadPlan reads the whole plan of a project: every live task (customer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"golive/internal/access"
 	"golive/internal/apperr"
@@ -44,6 +45,10 @@ func (s *Service) Move(ctx context.Context, p *access.Principal, projectID, task
 		if !ok {
 			return apperr.InvalidField("status", "work.status_unknown")
 		}
+		lane, err := laneChange(ctx, tx, projectID, ss, before, in)
+		if err != nil {
+			return err
+		}
 		lo, hasLo, err := neighbour(ctx, tx, projectID, taskID, in.Status, in.BeforeID, "before_id")
 		if err != nil {
 			return err
@@ -71,20 +76,25 @@ func (s *Service) Move(ctx context.Context, p *access.Principal, projectID, task
 				return apperr.ConflictErr()
 			}
 		}
-		res, err := tx.Exec(ctx, `UPDATE tasks SET status = ?, rank = ?, done_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			in.Status, rank, doneMS(st.Category, before.DoneMS), db.Now(), taskID, in.Version)
+		res, err := tx.Exec(ctx, `UPDATE tasks SET status = ?, rank = ?, phase_id = ?, done_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			in.Status, rank, lane.PhaseID, doneMS(st.Category, before.DoneMS), db.Now(), taskID, in.Version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.ConflictErr()
 		}
+		if in.AssigneeID != nil {
+			if err := replacePeople(ctx, tx, "task_assignees", taskID, lane.AssigneeIDs); err != nil {
+				return err
+			}
+		}
 		if after, err = getTask(ctx, tx, projectID, taskID, true, false); err != nil {
 			return err
 		}
 		s.notify(tx, projectID, Notice{Kind: NoticeTask, TaskID: taskID, Version: after.Version, Visible: after.CustomerVisible, WasVisible: before.CustomerVisible})
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "task", EntityID: taskID, Action: "move", Summary: after.Ref(),
-			Before: map[string]any{"status": before.Status}, After: map[string]any{"status": after.Status}, Internal: !after.CustomerVisible})
+			Before: moveAudit(before, in), After: moveAudit(after, in), Internal: !after.CustomerVisible})
 	})
 	if err != nil {
 		return Task{}, apperr.Wrap(err)
@@ -144,4 +154,56 @@ func renumberColumn(ctx context.Context, tx *db.Tx, projectID int64, status stri
 		}
 	}
 	return nil
+}
+
+// laneChange applies a drop into another swimlane to the task's input and
+// checks it as an edit would: the new assignee must be a live member (a
+// customer only on a customer-visible task), the new phase one of the
+// project's whose window holds the task's dates.
+func laneChange(ctx context.Context, tx *db.Tx, projectID int64, ss []Status, before Task, in MoveInput) (Input, error) {
+	out := InputOf(before)
+	out.Status = in.Status
+	if in.AssigneeID == nil && in.PhaseID == nil {
+		return out, nil
+	}
+	if in.AssigneeID != nil {
+		out.AssigneeIDs = nil
+		if *in.AssigneeID > 0 {
+			out.AssigneeIDs = []int64{*in.AssigneeID}
+		}
+	}
+	if in.PhaseID != nil {
+		out.PhaseID = nil
+		if *in.PhaseID > 0 {
+			v := *in.PhaseID
+			out.PhaseID = &v
+		}
+	}
+	check := out
+	check.WatcherIDs = nil // unchanged by a move; people who since left may stay
+	if err := checkRefs(ctx, tx, projectID, ss, &check, &before); err != nil {
+		// Name the move's own members rather than the task form's.
+		if e := apperr.As(err); e != nil && e.HasField("assignee_ids") {
+			return out, apperr.InvalidField("assignee_id", e.Fields["assignee_ids"], e.FieldArgs["assignee_ids"]...)
+		}
+		return out, err
+	}
+	return out, nil
+}
+
+// moveAudit is what the audit keeps of a move: the status, and the
+// assignees and phase when the card changed lanes.
+func moveAudit(t Task, in MoveInput) map[string]any {
+	m := map[string]any{"status": t.Status}
+	if in.AssigneeID != nil {
+		names := make([]string, len(t.Assignees))
+		for i, a := range t.Assignees {
+			names[i] = a.Name
+		}
+		m["assignees"] = strings.Join(names, ", ")
+	}
+	if in.PhaseID != nil {
+		m["phase_id"] = t.PhaseID
+	}
+	return m
 }

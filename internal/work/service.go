@@ -130,6 +130,9 @@ func (s *Service) UpdateStatus(ctx context.Context, p *access.Principal, project
 		if before.Version != in.Version {
 			return apperr.ConflictErr()
 		}
+		if in.Name != "" && duplicateName(ss, statusID, in.Name) {
+			return apperr.InvalidField("name", "workflow.name_taken")
+		}
 		res, err := tx.Exec(ctx, `UPDATE workflow_statuses SET name = ?, wip_limit = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			in.Name, in.WIPLimit, db.Now(), statusID, in.Version)
 		if err != nil {

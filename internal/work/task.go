@@ -477,6 +477,11 @@ type MoveInput struct {
 	BeforeID int64  `json:"before_id"` // the card that ends up just above
 	AfterID  int64  `json:"after_id"`  // the card that ends up just below
 	Version  int64  `json:"version"`
+	// Dropped into another swimlane: the lane's person becomes the only
+	// assignee (0: unassigned), or the lane's phase the task's (0: none).
+	// Absent: unchanged.
+	AssigneeID *int64 `json:"assignee_id,omitempty"`
+	PhaseID    *int64 `json:"phase_id,omitempty"`
 }
 
 func (in *MoveInput) Validate() error {
@@ -493,6 +498,12 @@ func (in *MoveInput) Validate() error {
 	}
 	if in.BeforeID != 0 && in.BeforeID == in.AfterID {
 		f.Add("after_id", "work.same_neighbour")
+	}
+	if in.AssigneeID != nil && *in.AssigneeID < 0 {
+		f.Add("assignee_id", "validate.not_found")
+	}
+	if in.PhaseID != nil && *in.PhaseID < 0 {
+		f.Add("phase_id", "validate.not_found")
 	}
 	if in.Version <= 0 {
 		f.Add("version", "validate.required")

@@ -82,6 +82,15 @@
     });
   }
 
+  // Lane badges count the cards the lane shows; cards come and go
+  // across lanes with drops and live updates.
+  function laneCounts() {
+    board.querySelectorAll("section.lane").forEach(function (l) {
+      var b = l.querySelector(".lane-title .badge");
+      if (b) b.textContent = String(l.querySelectorAll(".card-item").length);
+    });
+  }
+
   // Places a card in its cell by rank (ties by id), as the server orders.
   function place(el) {
     var cell = board.querySelector('.board-cell[data-status="' + el.getAttribute("data-status") + '"][data-lane="' + el.getAttribute("data-lane") + '"]');
@@ -97,6 +106,7 @@
       if (r > rank || (r === rank && parseInt(c.getAttribute("data-id"), 10) > id)) { before = c; break; }
     }
     cell.insertBefore(el, before);
+    laneCounts();
     return true;
   }
 
@@ -112,7 +122,7 @@
       if (res.status === 404 || res.status === 204) {
         if (res.status === 204) applyCounts(res.headers.get("X-Board-Counts"));
         else if (old) addCount(old.getAttribute("data-status"), -1);
-        if (old) old.remove();
+        if (old) { old.remove(); laneCounts(); }
         return null;
       }
       if (!res.ok) return null;
@@ -133,8 +143,18 @@
     }).catch(function () { /* the next notice or a reload catches up */ });
   }
 
-  // Drag and drop. Each swimlane is its own group: a card changes
-  // status by moving across columns, never its lane.
+  // Drag and drop. Across columns a card changes status; across
+  // swimlanes it changes its assignee (the lane's person replaces the
+  // card's assignees; the unassigned lane clears them) or its phase, in
+  // the same request, so a refused change leaves the card where it was.
+  function laneChange(body, fromLane, toLane) {
+    if (fromLane === toLane) return;
+    var m = /^([up])(\d+)$/.exec(toLane || "");
+    if (!m) return;
+    if (m[1] === "u") body.assignee_id = parseInt(m[2], 10);
+    else body.phase_id = parseInt(m[2], 10);
+  }
+
   function onEnd(evt) {
     dragging = false;
     var item = evt.item, from = evt.from, to = evt.to;
@@ -149,10 +169,13 @@
       after_id: next ? parseInt(next.getAttribute("data-id"), 10) : 0,
       version: parseInt(item.getAttribute("data-version"), 10)
     };
+    var oldLane = item.getAttribute("data-lane");
+    laneChange(body, from.getAttribute("data-lane"), to.getAttribute("data-lane"));
     function snapBack(msg) {
       var ref = from.children[evt.oldIndex] || null;
       if (ref === item) ref = item.nextElementSibling;
       from.insertBefore(item, ref);
+      laneCounts();
       toast(msg);
     }
     item.classList.add("saving");
@@ -178,10 +201,13 @@
       item.setAttribute("data-version", String(r.j.version));
       item.setAttribute("data-rank", String(r.j.rank));
       item.setAttribute("data-status", r.j.status);
+      item.setAttribute("data-lane", to.getAttribute("data-lane"));
+      laneCounts();
       // The column counts come from the server (the stream's echo of this
       // move may already have refreshed them; counting here too would
       // count twice).
-      if (oldStatus !== r.j.status) refresh(r.j.id);
+      // A new lane means new assignee initials or phase on the card.
+      if (oldStatus !== r.j.status || oldLane !== to.getAttribute("data-lane")) refresh(r.j.id);
       if (reloadPending) reload();
     }).catch(function () {
       item.classList.remove("saving");
@@ -192,7 +218,8 @@
   if (window.Sortable) {
     board.querySelectorAll(".board-cell").forEach(function (cell) {
       window.Sortable.create(cell, {
-        group: "lane-" + cell.getAttribute("data-lane"),
+        // One group for the whole board: lanes are drop targets too.
+        group: "board",
         draggable: ".card-item",
         animation: 120,
         // The fallback drags with pointer events, the same on mouse and
@@ -225,7 +252,7 @@
     es.addEventListener("gone", function (e) {
       var n = JSON.parse(e.data);
       var el = cardEl(n.task_id);
-      if (el) { addCount(el.getAttribute("data-status"), -1); el.remove(); }
+      if (el) { addCount(el.getAttribute("data-status"), -1); el.remove(); laneCounts(); }
     });
     es.addEventListener("reorder", reload);
     es.addEventListener("resync", reload);

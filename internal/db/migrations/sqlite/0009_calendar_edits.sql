@@ -1,0 +1,9 @@
+-- Working calendars become editable (internal/workcal): a day set by an
+-- administrator (instance-wide, project_id NULL) or a project's PM carries
+-- a version (a stale edit is a conflict), who last changed it, and a soft
+-- delete, which is "reset to the default" and keeps the row for the audit.
+-- Re-setting a reset day revives its row, so the unique key still holds.
+ALTER TABLE calendar_days ADD COLUMN updated_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calendar_days ADD COLUMN updated_by INTEGER REFERENCES users(id);
+ALTER TABLE calendar_days ADD COLUMN deleted_ms INTEGER;
+ALTER TABLE calendar_days ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
