@@ -13,6 +13,7 @@ func (a *App) workRoutes() {
 	a.ganttRoutes()
 	a.planXLSXRoutes()
 	a.iterationRoutes()
+	a.mspdiRoutes() // h3: MS Project XML import
 }
 
 // workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
@@ -121,4 +122,13 @@ func (a *App) planXLSXRoutes() {
 	s.Page("GET /projects/{id}/plan/import", w.PlanImportForm)
 	// The upload may be larger than ordinary forms; the importer enforces its own limits beyond this.
 	s.Page("POST /projects/{id}/plan/import", w.PlanImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
+}
+
+// ----- MS Project XML (MSPDI) import (work package, mspdi*.go) -----
+
+// mspdiRoutes: the MS Project upload shares the plan import page (GET
+// /projects/{id}/plan/import) and its preview/apply steps.
+func (a *App) mspdiRoutes() {
+	w := work.NewWeb(a.Work)
+	a.Server.Page("POST /projects/{id}/plan/import/mspdi", w.MSPDIImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
 }
