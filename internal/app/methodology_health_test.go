@@ -21,7 +21,8 @@ func TestMethodologyHealthAndPortfolio(t *testing.T) {
 			t.Fatalf("empty project health %+v", h)
 		}
 		// A customer-visible milestone two days late: amber, named.
-		late := time.Now().AddDate(0, 0, -2).Format("2006-01-02")
+		// The app counts days in China time (h3: this failed from 16:00 to 24:00 UTC).
+		late := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -2).Format("2006-01-02")
 		mWant(t, e.Do(t, apptest.PM, "POST", "/api/v1/projects/"+a+"/milestones", map[string]any{"name": "蓝图确认", "due_date": late, "customer_visible": true}), 201)
 		r := e.Do(t, apptest.KeyUser, "GET", base, nil)
 		mWant(t, r, 200, `"effective":"amber"`, "里程碑「蓝图确认」", "已逾期 2 天")
