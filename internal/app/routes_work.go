@@ -110,7 +110,7 @@ func (a *App) iterationRoutes() {
 	s.API("GET /api/v1/projects/{id}/iterations/{iid}", iapi.Get, doc(D{Tag: "work", Summary: "Get one iteration with its totals", Out: work.Iteration{}}))
 	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates and goal (PM); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
 	s.API("POST /api/v1/projects/{id}/iterations/{iid}/close", iapi.Close, doc(D{Tag: "work", Summary: "Close an iteration (PM): unfinished tasks move to move_to (an open iteration) or the backlog (0); stale version: 409", In: work.CloseInput{}, Out: work.Iteration{}}))
-	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day against the ideal line; records today's snapshot", Out: work.Burndown{}}))
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day of the project calendar against the ideal line (task changes record the daily snapshots)", Out: work.Burndown{}}))
 }
 
 // ----- plan round-trip through Excel (work package, planxlsx*.go) -----

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"golive/internal/apperr"
+	"golive/internal/calendar"
 	"golive/internal/validate"
 )
 
@@ -110,12 +111,12 @@ type Velocity struct {
 	DoneMin     int64  `json:"done_min"`
 }
 
-func workday(d time.Time) bool { return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday }
-
-// BurnLine lays the working days from start to end with the ideal line
+// BurnLine lays the working days (of cal, the project's calendar, so
+// public holidays are not days the team is expected to burn) from start
+// to end with the ideal line
 // falling from total to zero; a day up to today takes the last known
 // remaining value (remaining holds those known), later days are -1.
-func BurnLine(start, end, today string, total int64, remaining map[string]int64) []BurnPoint {
+func BurnLine(cal *calendar.Calendar, start, end, today string, total int64, remaining map[string]int64) []BurnPoint {
 	s, err1 := time.Parse(time.DateOnly, start)
 	e, err2 := time.Parse(time.DateOnly, end)
 	if err1 != nil || err2 != nil || e.Before(s) {
@@ -123,7 +124,7 @@ func BurnLine(start, end, today string, total int64, remaining map[string]int64)
 	}
 	var days []string
 	for d := s; !d.After(e); d = d.AddDate(0, 0, 1) {
-		if workday(d) {
+		if cal.IsWorkday(calendar.Of(d)) {
 			days = append(days, d.Format(time.DateOnly))
 		}
 	}

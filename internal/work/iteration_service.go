@@ -303,10 +303,11 @@ func writeSnapshot(ctx context.Context, tx *db.Tx, id int64, day string) error {
 	return err
 }
 
-// IterationBurndown returns the burndown of an iteration. Reading it
-// records today's snapshot of an open iteration; days without a snapshot
-// are backfilled from when tasks were done (remaining = committed estimate
-// less the estimate of tasks done by that day).
+// IterationBurndown returns the burndown of an iteration from the daily
+// snapshots task changes write (iteration_snapshot.go). Days before the
+// first snapshot are backfilled from when tasks were done (remaining =
+// committed estimate less the estimate of tasks done by that day); a later
+// day without one carries the last snapshot forward (nothing changed).
 func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, projectID, id int64) (Burndown, error) {
 	if err := s.iterAccess(ctx, p, projectID, ""); err != nil {
 		return Burndown{}, err
@@ -315,15 +316,37 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 	if err != nil {
 		return Burndown{}, apperr.Wrap(err)
 	}
+	cal, err := loadPlanCalendar(ctx, s.db, projectID)
+	if err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
 	now := todayStr()
-	if it.Status != IterClosed && it.StartDate <= now && now <= it.EndDate {
-		if err := s.db.Tx(ctx, func(tx *db.Tx) error { return writeSnapshot(ctx, tx, id, now) }); err != nil {
+	snaps := map[string]int64{}
+	first := ""
+	rows, err := s.db.Query(ctx, `SELECT day, remaining_min FROM iteration_snapshots WHERE iteration_id = ?`, id)
+	if err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
+	for rows.Next() {
+		var day string
+		var r int64
+		if err := rows.Scan(&day, &r); err != nil {
+			rows.Close()
 			return Burndown{}, apperr.Wrap(err)
 		}
+		snaps[day] = r
+		if first == "" || day < first {
+			first = day
+		}
 	}
-	remaining := map[string]int64{}
-	// Backfill first; real snapshots then win.
-	rows, err := s.db.Query(ctx, `SELECT estimate_min, done_ms FROM tasks WHERE iteration_id = ? AND deleted_ms IS NULL AND done_ms IS NOT NULL`, id)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
+	if first == "" || it.Status != IterClosed && now < first {
+		first = now // no snapshot yet: backfill up to today
+	}
+	rows, err = s.db.Query(ctx, `SELECT estimate_min, done_ms FROM tasks WHERE iteration_id = ? AND deleted_ms IS NULL AND done_ms IS NOT NULL`, id)
 	if err != nil {
 		return Burndown{}, apperr.Wrap(err)
 	}
@@ -343,12 +366,9 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 		dones = append(dones, d)
 	}
 	rows.Close()
-	end := now
-	if it.EndDate < end {
-		end = it.EndDate
-	}
+	remaining := map[string]int64{}
 	if st, err := time.Parse(time.DateOnly, it.StartDate); err == nil {
-		for d := st; d.Format(time.DateOnly) <= end; d = d.AddDate(0, 0, 1) {
+		for d := st; d.Format(time.DateOnly) <= first && d.Format(time.DateOnly) <= it.EndDate; d = d.AddDate(0, 0, 1) {
 			day := d.Format(time.DateOnly)
 			r := it.CommittedMin
 			for _, x := range dones {
@@ -359,21 +379,10 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 			remaining[day] = max(r, 0)
 		}
 	}
-	rows, err = s.db.Query(ctx, `SELECT day, remaining_min FROM iteration_snapshots WHERE iteration_id = ?`, id)
-	if err != nil {
-		return Burndown{}, apperr.Wrap(err)
-	}
-	for rows.Next() {
-		var day string
-		var r int64
-		if err := rows.Scan(&day, &r); err != nil {
-			rows.Close()
-			return Burndown{}, apperr.Wrap(err)
-		}
+	for day, r := range snaps {
 		remaining[day] = r
 	}
-	rows.Close()
-	return Burndown{Iteration: it, Points: BurnLine(it.StartDate, it.EndDate, now, it.CommittedMin, remaining)}, nil
+	return Burndown{Iteration: it, Points: BurnLine(cal, it.StartDate, it.EndDate, now, it.CommittedMin, remaining)}, nil
 }
 
 // Velocity lists the completed estimate of each closed iteration, oldest
