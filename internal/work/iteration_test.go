@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"golive/internal/app/apptest"
-	"golive/internal/calendar"
 	"golive/internal/apperr"
+	"golive/internal/calendar"
 	"golive/internal/work"
 )
 

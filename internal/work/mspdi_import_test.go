@@ -152,4 +152,3 @@ func TestMSPDIImportBadRows(t *testing.T) {
 		}
 	})
 }
-
