@@ -13,7 +13,8 @@ func (a *App) workRoutes() {
 	a.ganttRoutes()
 	a.planXLSXRoutes()
 	a.iterationRoutes()
-	a.mspdiRoutes() // h3: MS Project XML import
+	a.mspdiRoutes()         // h3: MS Project XML import
+	a.iterationEditRoutes() // h3: iteration edit form and capacity
 }
 
 // workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
@@ -131,4 +132,20 @@ func (a *App) planXLSXRoutes() {
 func (a *App) mspdiRoutes() {
 	w := work.NewWeb(a.Work)
 	a.Server.Page("POST /projects/{id}/plan/import/mspdi", w.MSPDIImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
+}
+
+// iterationEditRoutes: the iteration's edit form and the capacity of its
+// members (work package, iteration_edit_web.go, iteration_capacity.go).
+func (a *App) iterationEditRoutes() {
+	s := a.Server
+	iw := work.NewIterationWeb(a.Work)
+	iapi := work.NewIterationAPI(a.Work)
+	s.Page("GET /projects/{id}/iterations/{iid}/edit", iw.Edit)
+	s.Page("POST /projects/{id}/iterations/{iid}/edit", iw.Update)
+	s.Page("POST /projects/{id}/iterations/{iid}/capacity", iw.Capacity)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}/capacity", iapi.Capacity, doc(D{Tag: "work", Summary: "Per member: available time (working days of the project calendar × 8 h × focus factor, or the PM's figure) against the committed estimate; not for customers", Out: work.Capacity{}}))
+	s.API("PUT /api/v1/projects/{id}/iterations/{iid}/capacity", iapi.SetCapacity, doc(D{Tag: "work", Summary: "Set members' available minutes for an iteration (PM); members left out use the default; send the iteration's version (stale: 409)", In: work.CapacityInput{}, Out: work.Capacity{}}))
 }

@@ -30,6 +30,7 @@ type Iteration struct {
 	EndDate      string `json:"end_date"`
 	Goal         string `json:"goal"`
 	Status       string `json:"status"`
+	FocusPct     int    `json:"focus_pct"`
 	Version      int64  `json:"version"`
 	TaskCount    int    `json:"task_count"`
 	CommittedMin int64  `json:"committed_min"`
@@ -44,11 +45,22 @@ type IterationInput struct {
 	StartDate string `json:"start_date"`
 	EndDate   string `json:"end_date"`
 	Goal      string `json:"goal"`
-	Version   int64  `json:"version"`
+	// FocusPct is the share of a working day spent on planned work, for
+	// the default capacity (10–100; 0 means the default, 70).
+	FocusPct int   `json:"focus_pct" minimum:"0" maximum:"100"`
+	Version  int64 `json:"version"`
 }
+
+// defaultFocus is the focus factor of an iteration the PM has not tuned.
+const defaultFocus = 70
 
 func (in *IterationInput) Validate(update bool) error {
 	var f apperr.Fields
+	if in.FocusPct == 0 {
+		in.FocusPct = defaultFocus
+	} else if in.FocusPct < 10 || in.FocusPct > 100 {
+		f.Add("focus_pct", "iterations.focus_range")
+	}
 	validate.Line(&f, "name", &in.Name, 1, 60)
 	validate.Text(&f, "goal", &in.Goal, 0, 2000)
 	validate.Date(&f, "start_date", &in.StartDate, true)

@@ -30,21 +30,21 @@ func (s *Service) iterAccess(ctx context.Context, p *access.Principal, projectID
 	return nil
 }
 
-const iterSelect = `SELECT i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.version,
+const iterSelect = `SELECT i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.focus_pct, i.version,
 	COUNT(t.id), COALESCE(SUM(t.estimate_min), 0),
 	COALESCE(SUM(CASE WHEN t.done_ms IS NULL THEN t.remaining_min ELSE 0 END), 0),
 	COALESCE(SUM(CASE WHEN t.done_ms IS NOT NULL THEN t.estimate_min ELSE 0 END), 0)
 	FROM iterations i LEFT JOIN tasks t ON t.iteration_id = i.id AND t.deleted_ms IS NULL
 	WHERE i.project_id = ? AND i.deleted_ms IS NULL`
 
-const iterGroup = ` GROUP BY i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.version`
+const iterGroup = ` GROUP BY i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.focus_pct, i.version`
 
 func scanIters(rows *sql.Rows) ([]Iteration, error) {
 	defer rows.Close()
 	out := []Iteration{}
 	for rows.Next() {
 		var it Iteration
-		if err := rows.Scan(&it.ID, &it.ProjectID, &it.Name, &it.StartDate, &it.EndDate, &it.Goal, &it.Status, &it.Version,
+		if err := rows.Scan(&it.ID, &it.ProjectID, &it.Name, &it.StartDate, &it.EndDate, &it.Goal, &it.Status, &it.FocusPct, &it.Version,
 			&it.TaskCount, &it.CommittedMin, &it.RemainingMin, &it.DoneMin); err != nil {
 			return nil, err
 		}
@@ -116,8 +116,8 @@ func (s *Service) CreateIteration(ctx context.Context, p *access.Principal, proj
 		}
 		now := db.Now()
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO iterations (project_id, name, start_date, end_date, goal, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			projectID, in.Name, in.StartDate, in.EndDate, in.Goal, initialIterStatus(in), now, now).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO iterations (project_id, name, start_date, end_date, goal, status, focus_pct, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			projectID, in.Name, in.StartDate, in.EndDate, in.Goal, initialIterStatus(in), in.FocusPct, now, now).Scan(&id); err != nil {
 			return err
 		}
 		var err error
@@ -157,8 +157,8 @@ func (s *Service) UpdateIteration(ctx context.Context, p *access.Principal, proj
 		if before.Status == IterClosed {
 			return apperr.New(apperr.Conflict, "iterations.closed")
 		}
-		res, err := tx.Exec(ctx, `UPDATE iterations SET name = ?, start_date = ?, end_date = ?, goal = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			in.Name, in.StartDate, in.EndDate, in.Goal, db.Now(), id, in.Version)
+		res, err := tx.Exec(ctx, `UPDATE iterations SET name = ?, start_date = ?, end_date = ?, goal = ?, focus_pct = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			in.Name, in.StartDate, in.EndDate, in.Goal, in.FocusPct, db.Now(), id, in.Version)
 		if err != nil {
 			return err
 		}
@@ -169,8 +169,8 @@ func (s *Service) UpdateIteration(ctx context.Context, p *access.Principal, proj
 			return err
 		}
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "iteration", EntityID: id, Action: "update", Summary: in.Name,
-			Before: map[string]any{"name": before.Name, "start_date": before.StartDate, "end_date": before.EndDate, "goal": before.Goal},
-			After:  map[string]any{"name": in.Name, "start_date": in.StartDate, "end_date": in.EndDate, "goal": in.Goal}})
+			Before: map[string]any{"name": before.Name, "start_date": before.StartDate, "end_date": before.EndDate, "goal": before.Goal, "focus_pct": before.FocusPct},
+			After:  map[string]any{"name": in.Name, "start_date": in.StartDate, "end_date": in.EndDate, "goal": in.Goal, "focus_pct": in.FocusPct}})
 	})
 	if err != nil {
 		return Iteration{}, apperr.Wrap(err)
