@@ -2,7 +2,9 @@ package work_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,6 +261,105 @@ func TestIterationPages(t *testing.T) {
 		e.App.DB.QueryRow(ctx, `SELECT iteration_id FROM tasks WHERE id = ?`, tk.ID).Scan(&iter)
 		if iter != nil {
 			t.Fatalf("unfinished task not back in the backlog")
+		}
+	})
+}
+
+// Capacity: the default is working days × 8 h × focus; a member's own
+// figure replaces it; committed effort splits a shared task; the PM sees
+// who is over; a stale version is a conflict.
+func TestIterationCapacity(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		pm := p(e, apptest.PM)
+		// 30 March – 10 April 2026: nine working days (清明 on 6 April).
+		it, err := e.App.Work.CreateIteration(ctx, pm, a, work.IterationInput{Name: "容量冲刺", StartDate: "2026-03-30", EndDate: "2026-04-10", FocusPct: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, con := e.Users[apptest.Developer].ID, e.Users[apptest.Consultant].ID
+		big := mustCreate(t, e, apptest.PM, a, work.Input{Title: "大任务", EstimateMin: 40 * 60, AssigneeIDs: []int64{dev}})
+		shared := mustCreate(t, e, apptest.PM, a, work.Input{Title: "共担任务", EstimateMin: 10 * 60, AssigneeIDs: []int64{dev, con}})
+		loose := mustCreate(t, e, apptest.PM, a, work.Input{Title: "未分配任务", EstimateMin: 3 * 60})
+		if _, err := e.App.Work.AssignTasks(ctx, pm, a, work.AssignInput{TaskIDs: []int64{big.ID, shared.ID, loose.ID}, IterationID: it.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.App.Work.IterationCapacity(ctx, p(e, apptest.Developer), a, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := map[int64]work.MemberCapacity{}
+		for _, m := range c.Members {
+			by[m.UserID] = m
+		}
+		if c.WorkingDays != 9 || by[dev].AvailableMin != 9*8*60/2 || by[dev].CommittedMin != 45*60 || by[con].CommittedMin != 5*60 || c.UnassignedMin != 3*60 {
+			t.Fatalf("capacity %+v", c)
+		}
+		// 45 h against 36 h: the developer is over; the consultant is not.
+		if !by[dev].Over || by[con].Over || c.OverCount != 1 || c.Members[0].UserID != dev {
+			t.Errorf("over: %+v", c.Members)
+		}
+		// The consultant is on leave half the time: 10 h available; the developer gets 50 h.
+		_, err = e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version + 3, Members: []work.MemberHours{{UserID: con, AvailableMin: 600}}})
+		wantCode(t, "stale capacity", err, apperr.Conflict)
+		_, err = e.App.Work.SetCapacity(ctx, p(e, apptest.Developer), a, it.ID, work.CapacityInput{Version: it.Version})
+		wantCode(t, "developer sets capacity", err, apperr.Forbidden)
+		_, err = e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version, Members: []work.MemberHours{{UserID: e.Users[apptest.OtherCust].ID, AvailableMin: 60}}})
+		wantField(t, "capacity of a non-member", err, "available_min")
+		after, err := e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version, Members: []work.MemberHours{{UserID: con, AvailableMin: 600}, {UserID: dev, AvailableMin: 3000}}})
+		if err != nil || after.Version != it.Version+1 {
+			t.Fatalf("set: %+v %v", after, err)
+		}
+		c, _ = e.App.Work.IterationCapacity(ctx, pm, a, it.ID)
+		for _, m := range c.Members {
+			by[m.UserID] = m
+		}
+		if by[con].AvailableMin != 600 || !by[con].Override || by[dev].Over || c.OverCount != 0 {
+			t.Errorf("after override: %+v", c.Members)
+		}
+		_, err = e.App.Work.IterationCapacity(ctx, p(e, apptest.KeyUser), a, it.ID)
+		wantCode(t, "customer reads capacity", err, apperr.NotFound)
+	})
+}
+
+// The edit form: a save goes through; a stale one answers 409 with the
+// form as typed and the current version; a bad focus factor names it.
+func TestIterationEditForm(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		it, err := e.App.Work.CreateIteration(ctx, p(e, apptest.PM), a, work.IterationInput{Name: "表单冲刺", StartDate: "2026-03-02"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/projects/" + strconv.FormatInt(a, 10) + "/iterations/" + strconv.FormatInt(it.ID, 10) + "/edit"
+		if r := e.Do(t, apptest.PM, "GET", path, nil); r.Status != 200 || !strings.Contains(r.Body, `value="表单冲刺"`) || !strings.Contains(r.Body, `name="focus_pct"`) {
+			t.Fatalf("form: %d", r.Status)
+		}
+		form := func(name, focus string, version int64) string {
+			return url.Values{"name": {name}, "start_date": {"2026-03-02"}, "end_date": {"2026-03-13"}, "goal": {"完成蓝图"}, "focus_pct": {focus},
+				"version": {strconv.FormatInt(version, 10)}}.Encode()
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, form("表单冲刺（改）", "60", it.Version)); r.Status != 303 {
+			t.Fatalf("save: %d %s", r.Status, r.Body)
+		}
+		got, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID)
+		if got.Name != "表单冲刺（改）" || got.FocusPct != 60 || got.Goal != "完成蓝图" || got.Version != it.Version+1 {
+			t.Fatalf("saved %+v", got)
+		}
+		// Someone saved meanwhile: the old version is a conflict, the typed name stays.
+		r := e.Do(t, apptest.PM, "POST", path, form("我的名字", "80", it.Version))
+		if r.Status != 409 || !strings.Contains(r.Body, `value="我的名字"`) || !strings.Contains(r.Body, `value="80"`) ||
+			!strings.Contains(r.Body, `name="version" value="`+strconv.FormatInt(got.Version, 10)+`"`) || !strings.Contains(r.Body, `id="conflict"`) {
+			t.Fatalf("stale save: %d %s", r.Status, r.Body)
+		}
+		if again, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID); again.Name != "表单冲刺（改）" {
+			t.Fatalf("stale save overwrote: %+v", again)
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, form("x", "5", got.Version)); r.Status != 400 || !strings.Contains(r.Body, "专注系数") {
+			t.Fatalf("bad focus: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.Consultant, "POST", path, form("x", "60", got.Version)); r.Status != 403 {
+			t.Fatalf("consultant: %d", r.Status)
 		}
 	})
 }
