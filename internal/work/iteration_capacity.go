@@ -88,7 +88,9 @@ func (s *Service) IterationCapacity(ctx context.Context, p *access.Principal, pr
 	}
 	cms := make([]capMember, len(members))
 	for i, m := range members {
-		cms[i] = capMember{UserID: m.UserID, Name: m.Name, Vendor: m.Vendor}
+		// Finance follows the money, not the backlog: not a line of its
+		// own unless tasks are assigned to them.
+		cms[i] = capMember{UserID: m.UserID, Name: m.Name, Vendor: m.Vendor && m.Role != access.RoleFinance}
 	}
 	c, err := capacityOf(ctx, s.db, it, cms, cal)
 	return c, apperr.Wrap(err)
