@@ -20,21 +20,23 @@ func TestMethodologyHealthAndPortfolio(t *testing.T) {
 		if h.Effective != "green" || len(h.Reasons) != 0 {
 			t.Fatalf("empty project health %+v", h)
 		}
+		// Dates are China's calendar days (the service counts lateness in
+		// +08:00), so a test run in the UTC evening must not use UTC's today.
+		now := time.Now().In(time.FixedZone("CST", 8*3600))
 		// A customer-visible milestone two days late: amber, named.
-		// The app counts days in China time (h3: this failed from 16:00 to 24:00 UTC).
-		late := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -2).Format("2006-01-02")
+		late := now.AddDate(0, 0, -2).Format("2006-01-02")
 		mWant(t, e.Do(t, apptest.PM, "POST", "/api/v1/projects/"+a+"/milestones", map[string]any{"name": "蓝图确认", "due_date": late, "customer_visible": true}), 201)
 		r := e.Do(t, apptest.KeyUser, "GET", base, nil)
 		mWant(t, r, 200, `"effective":"amber"`, "里程碑「蓝图确认」", "已逾期 2 天")
 		// An internal milestone ten days late: red; customers are told only that an internal one is late.
-		mWant(t, e.Do(t, apptest.PM, "POST", "/api/v1/projects/"+a+"/milestones", map[string]any{"name": "内部代码评审", "due_date": time.Now().AddDate(0, 0, -10).Format("2006-01-02")}), 201)
+		mWant(t, e.Do(t, apptest.PM, "POST", "/api/v1/projects/"+a+"/milestones", map[string]any{"name": "内部代码评审", "due_date": now.AddDate(0, 0, -10).Format("2006-01-02")}), 201)
 		mWant(t, e.Do(t, apptest.PM, "GET", base, nil), 200, `"effective":"red"`, "内部代码评审")
 		r = e.Do(t, apptest.KeyUser, "GET", base, nil)
 		mWant(t, r, 200, "1 个内部里程碑已逾期")
 		mNot(t, r, "内部代码评审")
 
 		// Blockers and critical-path slippage come from the plan.
-		mApply(t, e, e.ProjectB.ID, time.Now().AddDate(0, -2, 0).Format("2006-01-02"), "")
+		mApply(t, e, e.ProjectB.ID, now.AddDate(0, -2, 0).Format("2006-01-02"), "")
 		if _, err := e.App.DB.Exec(ctx, `UPDATE tasks SET labels = 'blocker,数据' WHERE project_id = ? AND number IN (1, 2, 3)`, e.ProjectB.ID); err != nil {
 			t.Fatal(err)
 		}
