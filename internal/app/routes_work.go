@@ -109,7 +109,7 @@ func (a *App) iterationRoutes() {
 	s.API("GET /api/v1/projects/{id}/iterations/velocity", iapi.Velocity, doc(D{Tag: "work", Summary: "Completed estimate (minutes) per closed iteration, oldest first", Out: []work.Velocity{}}))
 	s.API("POST /api/v1/projects/{id}/iterations/assign", iapi.Assign, doc(D{Tag: "work", Summary: "Plan tasks into an open iteration, or back to the backlog with iteration_id 0", In: work.AssignInput{}, Out: work.Assigned{}}))
 	s.API("GET /api/v1/projects/{id}/iterations/{iid}", iapi.Get, doc(D{Tag: "work", Summary: "Get one iteration with its totals", Out: work.Iteration{}}))
-	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates and goal (PM); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
+	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates, goal and focus factor (PM; focus_pct 0 means 70); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
 	s.API("POST /api/v1/projects/{id}/iterations/{iid}/close", iapi.Close, doc(D{Tag: "work", Summary: "Close an iteration (PM): unfinished tasks move to move_to (an open iteration) or the backlog (0); stale version: 409", In: work.CloseInput{}, Out: work.Iteration{}}))
 	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day of the project calendar against the ideal line (task changes record the daily snapshots)", Out: work.Burndown{}}))
 }
