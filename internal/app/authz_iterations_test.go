@@ -94,7 +94,9 @@ func authzIterationRows() []authzRow {
 	// form (the PM's answer); the matrix only needs who gets that far.
 	editForm := authzForm("name=" + url.QueryEscape("改名迭代") + "&start_date=2026-03-02&version=999")
 	capForm := authzForm("version=999")
-	capBody := func(*testing.T, *authzFix, apptest.Who) any { return map[string]any{"version": 999, "members": []any{}} }
+	capBody := func(*testing.T, *authzFix, apptest.Who) any {
+		return map[string]any{"version": 999, "members": []any{}}
+	}
 	return []authzRow{
 		//                                                                         anon  oc   ku   ex   cpm  dev  con  fin  pm   admin
 		{pattern: "GET /projects/{id}/iterations", path: "/projects/{A}/iterations", prep: authzIterPrep, internal: true,
