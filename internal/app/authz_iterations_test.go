@@ -90,6 +90,13 @@ func authzIterationRows() []authzRow {
 		return url.Values{"task_ids": {itoa(authzIterTask(t, x))}, "iteration_id": {itoa(authzIteration(t, x))}}.Encode()
 	}
 	closeForm := authzForm("version=1&move_to=0")
+	// h3: the edit form and capacity. A stale version answers 409 with the
+	// form (the PM's answer); the matrix only needs who gets that far.
+	editForm := authzForm("name=" + url.QueryEscape("改名迭代") + "&start_date=2026-03-02&version=999")
+	capForm := authzForm("version=999")
+	capBody := func(*testing.T, *authzFix, apptest.Who) any {
+		return map[string]any{"version": 999, "members": []any{}}
+	}
 	return []authzRow{
 		//                                                                         anon  oc   ku   ex   cpm  dev  con  fin  pm   admin
 		{pattern: "GET /projects/{id}/iterations", path: "/projects/{A}/iterations", prep: authzIterPrep, internal: true,
@@ -119,5 +126,17 @@ func authzIterationRows() []authzRow {
 			want: authzWant{401, 404, 404, 404, 404, 403, 403, 403, 200, 200}},
 		{pattern: "GET /api/v1/projects/{id}/iterations/{iid}/burndown", path: "/api/v1/projects/{A}/iterations/{iter}/burndown",
 			want: authzWant{401, 404, 404, 404, 404, 200, 200, 200, 200, 200}},
+		// h3: edit form and capacity.
+		//                                                                         anon  oc   ku   ex   cpm  dev  con  fin  pm   admin
+		{pattern: "GET /projects/{id}/iterations/{iid}/edit", path: "/projects/{A}/iterations/{iter}/edit", internal: true,
+			want: authzWant{303, 404, 404, 404, 404, 403, 403, 403, 200, 200}},
+		{pattern: "POST /projects/{id}/iterations/{iid}/edit", path: "/projects/{A}/iterations/{iter}/edit", body: editForm,
+			want: authzWant{303, 404, 404, 404, 404, 403, 403, 403, 409, 409}},
+		{pattern: "POST /projects/{id}/iterations/{iid}/capacity", path: "/projects/{A}/iterations/{iter}/capacity", body: capForm,
+			want: authzWant{303, 404, 404, 404, 404, 403, 403, 403, 409, 409}},
+		{pattern: "GET /api/v1/projects/{id}/iterations/{iid}/capacity", path: "/api/v1/projects/{A}/iterations/{iter}/capacity",
+			want: authzWant{401, 404, 404, 404, 404, 200, 200, 200, 200, 200}},
+		{pattern: "PUT /api/v1/projects/{id}/iterations/{iid}/capacity", path: "/api/v1/projects/{A}/iterations/{iter}/capacity", body: capBody,
+			want: authzWant{401, 404, 404, 404, 404, 403, 403, 403, 409, 409}},
 	}
 }

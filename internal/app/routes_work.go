@@ -15,6 +15,8 @@ func (a *App) workRoutes() {
 	a.planXLSXRoutes()
 	a.iterationRoutes()
 	a.workflowRoutes()
+	a.mspdiRoutes()         // h3: MS Project XML import
+	a.iterationEditRoutes() // h3: iteration edit form and capacity
 }
 
 // workCoreRoutes: tasks (WBS), the kanban board with its live stream, the
@@ -109,9 +111,9 @@ func (a *App) iterationRoutes() {
 	s.API("GET /api/v1/projects/{id}/iterations/velocity", iapi.Velocity, doc(D{Tag: "work", Summary: "Completed estimate (minutes) per closed iteration, oldest first", Out: []work.Velocity{}}))
 	s.API("POST /api/v1/projects/{id}/iterations/assign", iapi.Assign, doc(D{Tag: "work", Summary: "Plan tasks into an open iteration, or back to the backlog with iteration_id 0", In: work.AssignInput{}, Out: work.Assigned{}}))
 	s.API("GET /api/v1/projects/{id}/iterations/{iid}", iapi.Get, doc(D{Tag: "work", Summary: "Get one iteration with its totals", Out: work.Iteration{}}))
-	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates and goal (PM); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
+	s.API("PATCH /api/v1/projects/{id}/iterations/{iid}", iapi.Update, doc(D{Tag: "work", Summary: "Change an iteration's name, dates, goal and focus factor (PM; focus_pct 0 means 70); send the version you read (stale: 409)", In: work.IterationInput{}, Out: work.Iteration{}}))
 	s.API("POST /api/v1/projects/{id}/iterations/{iid}/close", iapi.Close, doc(D{Tag: "work", Summary: "Close an iteration (PM): unfinished tasks move to move_to (an open iteration) or the backlog (0); stale version: 409", In: work.CloseInput{}, Out: work.Iteration{}}))
-	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day against the ideal line; records today's snapshot", Out: work.Burndown{}}))
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}/burndown", iapi.Burndown, doc(D{Tag: "work", Summary: "Remaining effort per working day of the project calendar against the ideal line (task changes record the daily snapshots)", Out: work.Burndown{}}))
 }
 
 // ----- plan round-trip through Excel (work package, planxlsx*.go) -----
@@ -146,4 +148,29 @@ func (a *App) workflowRoutes() {
 	s.API("POST /api/v1/projects/{id}/workflow/{sid}/remove", api.RemoveStatus, doc(D{Tag: "work", Summary: "Remove a status (PM, soft): its tasks move to target_id in the same transaction; the first status and the last of category done cannot be removed", In: work.RemoveStatusInput{}, Out: work.Removal{}}))
 	s.API("GET /api/v1/projects/{id}/workflow/removed", api.RemovedStatuses, doc(D{Tag: "work", Summary: "Statuses removed from the workflow, newest first (restorable)", Out: []work.Status{}}))
 	s.API("POST /api/v1/projects/{id}/workflow/{sid}/restore", api.RestoreStatus, doc(D{Tag: "work", Summary: "Restore a removed status at the end of the workflow (PM)", Out: work.Status{}}))
+}
+
+// ----- MS Project XML (MSPDI) import (work package, mspdi*.go) -----
+
+// mspdiRoutes: the MS Project upload shares the plan import page (GET
+// /projects/{id}/plan/import) and its preview/apply steps.
+func (a *App) mspdiRoutes() {
+	w := work.NewWeb(a.Work)
+	a.Server.Page("POST /projects/{id}/plan/import/mspdi", w.MSPDIImport, web.BodyLimit(work.PlanMaxBytes+1<<20))
+}
+
+// iterationEditRoutes: the iteration's edit form and the capacity of its
+// members (work package, iteration_edit_web.go, iteration_capacity.go).
+func (a *App) iterationEditRoutes() {
+	s := a.Server
+	iw := work.NewIterationWeb(a.Work)
+	iapi := work.NewIterationAPI(a.Work)
+	s.Page("GET /projects/{id}/iterations/{iid}/edit", iw.Edit)
+	s.Page("POST /projects/{id}/iterations/{iid}/edit", iw.Update)
+	s.Page("POST /projects/{id}/iterations/{iid}/capacity", iw.Capacity)
+
+	type D = web.Doc
+	doc := web.WithDoc
+	s.API("GET /api/v1/projects/{id}/iterations/{iid}/capacity", iapi.Capacity, doc(D{Tag: "work", Summary: "Per member: available time (working days of the project calendar × 8 h × focus factor, or the PM's figure) against the committed estimate; not for customers", Out: work.Capacity{}}))
+	s.API("PUT /api/v1/projects/{id}/iterations/{iid}/capacity", iapi.SetCapacity, doc(D{Tag: "work", Summary: "Set members' available minutes for an iteration (PM); members left out use the default; send the iteration's version (stale: 409)", In: work.CapacityInput{}, Out: work.Capacity{}}))
 }

@@ -146,8 +146,14 @@ func BuildPlan(b Body, cal *calendar.Calendar, p PlanParams) (Plan, error) {
 		}
 		g := float64(lengths[i]) / float64(ph.Days)
 		for _, t := range ph.Tasks {
-			off := min(int(math.Floor(float64(t.Offset)*g)), lengths[i]-1)
-			dur := max(1, int(math.Round(float64(t.Days)*g)))
+			// Scale the task's two boundaries with the same rounding (as
+			// the phases' boundaries are), not its offset and length
+			// apart: tasks that touch in the template then touch in the
+			// plan, with no day's gap or overlap between a predecessor
+			// and its successor (上线确认 right after the cutover, on the
+			// go-live date).
+			off := min(int(math.Round(float64(t.Offset)*g)), lengths[i]-1)
+			dur := max(1, int(math.Round(float64(t.Offset+t.Days)*g))-off)
 			copies := []string{""}
 			if t.PerModule && len(modOrder) > 0 {
 				copies = modOrder

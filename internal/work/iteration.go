@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"golive/internal/apperr"
+	"golive/internal/calendar"
 	"golive/internal/validate"
 )
 
@@ -29,6 +30,7 @@ type Iteration struct {
 	EndDate      string `json:"end_date"`
 	Goal         string `json:"goal"`
 	Status       string `json:"status"`
+	FocusPct     int    `json:"focus_pct"`
 	Version      int64  `json:"version"`
 	TaskCount    int    `json:"task_count"`
 	CommittedMin int64  `json:"committed_min"`
@@ -43,11 +45,22 @@ type IterationInput struct {
 	StartDate string `json:"start_date"`
 	EndDate   string `json:"end_date"`
 	Goal      string `json:"goal"`
-	Version   int64  `json:"version"`
+	// FocusPct is the share of a working day spent on planned work, for
+	// the default capacity (10–100; 0 means the default, 70).
+	FocusPct int   `json:"focus_pct" minimum:"0" maximum:"100"`
+	Version  int64 `json:"version"`
 }
+
+// defaultFocus is the focus factor of an iteration the PM has not tuned.
+const defaultFocus = 70
 
 func (in *IterationInput) Validate(update bool) error {
 	var f apperr.Fields
+	if in.FocusPct == 0 {
+		in.FocusPct = defaultFocus
+	} else if in.FocusPct < 10 || in.FocusPct > 100 {
+		f.Add("focus_pct", "iterations.focus_range")
+	}
 	validate.Line(&f, "name", &in.Name, 1, 60)
 	validate.Text(&f, "goal", &in.Goal, 0, 2000)
 	validate.Date(&f, "start_date", &in.StartDate, true)
@@ -110,12 +123,12 @@ type Velocity struct {
 	DoneMin     int64  `json:"done_min"`
 }
 
-func workday(d time.Time) bool { return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday }
-
-// BurnLine lays the working days from start to end with the ideal line
+// BurnLine lays the working days (of cal, the project's calendar, so
+// public holidays are not days the team is expected to burn) from start
+// to end with the ideal line
 // falling from total to zero; a day up to today takes the last known
 // remaining value (remaining holds those known), later days are -1.
-func BurnLine(start, end, today string, total int64, remaining map[string]int64) []BurnPoint {
+func BurnLine(cal *calendar.Calendar, start, end, today string, total int64, remaining map[string]int64) []BurnPoint {
 	s, err1 := time.Parse(time.DateOnly, start)
 	e, err2 := time.Parse(time.DateOnly, end)
 	if err1 != nil || err2 != nil || e.Before(s) {
@@ -123,7 +136,7 @@ func BurnLine(start, end, today string, total int64, remaining map[string]int64)
 	}
 	var days []string
 	for d := s; !d.After(e); d = d.AddDate(0, 0, 1) {
-		if workday(d) {
+		if cal.IsWorkday(calendar.Of(d)) {
 			days = append(days, d.Format(time.DateOnly))
 		}
 	}

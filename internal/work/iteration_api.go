@@ -155,3 +155,47 @@ func (a *IterationAPI) Velocity(c *web.Ctx) error {
 	}
 	return c.JSON(http.StatusOK, v)
 }
+
+// Capacity answers GET …/iterations/{iid}/capacity.
+func (a *IterationAPI) Capacity(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	iid, err := c.PathID("iid")
+	if err != nil {
+		return err
+	}
+	capa, err := a.svc.IterationCapacity(c.Context(), c.P, id, iid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, capa)
+}
+
+// SetCapacity answers PUT …/iterations/{iid}/capacity with the new table.
+func (a *IterationAPI) SetCapacity(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	iid, err := c.PathID("iid")
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.Iteration(c.Context(), c.P, id, iid); err != nil {
+		return err
+	}
+	var in CapacityInput
+	if err := c.DecodeJSON(&in); err != nil {
+		return err
+	}
+	if _, err := a.svc.SetCapacity(c.Context(), c.P, id, iid, in); err != nil {
+		return err
+	}
+	capa, err := a.svc.IterationCapacity(c.Context(), c.P, id, iid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, capa)
+}

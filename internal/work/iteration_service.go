@@ -30,21 +30,21 @@ func (s *Service) iterAccess(ctx context.Context, p *access.Principal, projectID
 	return nil
 }
 
-const iterSelect = `SELECT i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.version,
+const iterSelect = `SELECT i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.focus_pct, i.version,
 	COUNT(t.id), COALESCE(SUM(t.estimate_min), 0),
 	COALESCE(SUM(CASE WHEN t.done_ms IS NULL THEN t.remaining_min ELSE 0 END), 0),
 	COALESCE(SUM(CASE WHEN t.done_ms IS NOT NULL THEN t.estimate_min ELSE 0 END), 0)
 	FROM iterations i LEFT JOIN tasks t ON t.iteration_id = i.id AND t.deleted_ms IS NULL
 	WHERE i.project_id = ? AND i.deleted_ms IS NULL`
 
-const iterGroup = ` GROUP BY i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.version`
+const iterGroup = ` GROUP BY i.id, i.project_id, i.name, i.start_date, i.end_date, i.goal, i.status, i.focus_pct, i.version`
 
 func scanIters(rows *sql.Rows) ([]Iteration, error) {
 	defer rows.Close()
 	out := []Iteration{}
 	for rows.Next() {
 		var it Iteration
-		if err := rows.Scan(&it.ID, &it.ProjectID, &it.Name, &it.StartDate, &it.EndDate, &it.Goal, &it.Status, &it.Version,
+		if err := rows.Scan(&it.ID, &it.ProjectID, &it.Name, &it.StartDate, &it.EndDate, &it.Goal, &it.Status, &it.FocusPct, &it.Version,
 			&it.TaskCount, &it.CommittedMin, &it.RemainingMin, &it.DoneMin); err != nil {
 			return nil, err
 		}
@@ -116,8 +116,8 @@ func (s *Service) CreateIteration(ctx context.Context, p *access.Principal, proj
 		}
 		now := db.Now()
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO iterations (project_id, name, start_date, end_date, goal, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			projectID, in.Name, in.StartDate, in.EndDate, in.Goal, initialIterStatus(in), now, now).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO iterations (project_id, name, start_date, end_date, goal, status, focus_pct, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			projectID, in.Name, in.StartDate, in.EndDate, in.Goal, initialIterStatus(in), in.FocusPct, now, now).Scan(&id); err != nil {
 			return err
 		}
 		var err error
@@ -157,8 +157,8 @@ func (s *Service) UpdateIteration(ctx context.Context, p *access.Principal, proj
 		if before.Status == IterClosed {
 			return apperr.New(apperr.Conflict, "iterations.closed")
 		}
-		res, err := tx.Exec(ctx, `UPDATE iterations SET name = ?, start_date = ?, end_date = ?, goal = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			in.Name, in.StartDate, in.EndDate, in.Goal, db.Now(), id, in.Version)
+		res, err := tx.Exec(ctx, `UPDATE iterations SET name = ?, start_date = ?, end_date = ?, goal = ?, focus_pct = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			in.Name, in.StartDate, in.EndDate, in.Goal, in.FocusPct, db.Now(), id, in.Version)
 		if err != nil {
 			return err
 		}
@@ -169,8 +169,8 @@ func (s *Service) UpdateIteration(ctx context.Context, p *access.Principal, proj
 			return err
 		}
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "iteration", EntityID: id, Action: "update", Summary: in.Name,
-			Before: map[string]any{"name": before.Name, "start_date": before.StartDate, "end_date": before.EndDate, "goal": before.Goal},
-			After:  map[string]any{"name": in.Name, "start_date": in.StartDate, "end_date": in.EndDate, "goal": in.Goal}})
+			Before: map[string]any{"name": before.Name, "start_date": before.StartDate, "end_date": before.EndDate, "goal": before.Goal, "focus_pct": before.FocusPct},
+			After:  map[string]any{"name": in.Name, "start_date": in.StartDate, "end_date": in.EndDate, "goal": in.Goal, "focus_pct": in.FocusPct}})
 	})
 	if err != nil {
 		return Iteration{}, apperr.Wrap(err)
@@ -303,10 +303,11 @@ func writeSnapshot(ctx context.Context, tx *db.Tx, id int64, day string) error {
 	return err
 }
 
-// IterationBurndown returns the burndown of an iteration. Reading it
-// records today's snapshot of an open iteration; days without a snapshot
-// are backfilled from when tasks were done (remaining = committed estimate
-// less the estimate of tasks done by that day).
+// IterationBurndown returns the burndown of an iteration from the daily
+// snapshots task changes write (iteration_snapshot.go). Days before the
+// first snapshot are backfilled from when tasks were done (remaining =
+// committed estimate less the estimate of tasks done by that day); a later
+// day without one carries the last snapshot forward (nothing changed).
 func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, projectID, id int64) (Burndown, error) {
 	if err := s.iterAccess(ctx, p, projectID, ""); err != nil {
 		return Burndown{}, err
@@ -315,15 +316,37 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 	if err != nil {
 		return Burndown{}, apperr.Wrap(err)
 	}
+	cal, err := loadPlanCalendar(ctx, s.db, projectID)
+	if err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
 	now := todayStr()
-	if it.Status != IterClosed && it.StartDate <= now && now <= it.EndDate {
-		if err := s.db.Tx(ctx, func(tx *db.Tx) error { return writeSnapshot(ctx, tx, id, now) }); err != nil {
+	snaps := map[string]int64{}
+	first := ""
+	rows, err := s.db.Query(ctx, `SELECT day, remaining_min FROM iteration_snapshots WHERE iteration_id = ?`, id)
+	if err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
+	for rows.Next() {
+		var day string
+		var r int64
+		if err := rows.Scan(&day, &r); err != nil {
+			rows.Close()
 			return Burndown{}, apperr.Wrap(err)
 		}
+		snaps[day] = r
+		if first == "" || day < first {
+			first = day
+		}
 	}
-	remaining := map[string]int64{}
-	// Backfill first; real snapshots then win.
-	rows, err := s.db.Query(ctx, `SELECT estimate_min, done_ms FROM tasks WHERE iteration_id = ? AND deleted_ms IS NULL AND done_ms IS NOT NULL`, id)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Burndown{}, apperr.Wrap(err)
+	}
+	if first == "" || it.Status != IterClosed && now < first {
+		first = now // no snapshot yet: backfill up to today
+	}
+	rows, err = s.db.Query(ctx, `SELECT estimate_min, done_ms FROM tasks WHERE iteration_id = ? AND deleted_ms IS NULL AND done_ms IS NOT NULL`, id)
 	if err != nil {
 		return Burndown{}, apperr.Wrap(err)
 	}
@@ -343,12 +366,9 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 		dones = append(dones, d)
 	}
 	rows.Close()
-	end := now
-	if it.EndDate < end {
-		end = it.EndDate
-	}
+	remaining := map[string]int64{}
 	if st, err := time.Parse(time.DateOnly, it.StartDate); err == nil {
-		for d := st; d.Format(time.DateOnly) <= end; d = d.AddDate(0, 0, 1) {
+		for d := st; d.Format(time.DateOnly) <= first && d.Format(time.DateOnly) <= it.EndDate; d = d.AddDate(0, 0, 1) {
 			day := d.Format(time.DateOnly)
 			r := it.CommittedMin
 			for _, x := range dones {
@@ -359,21 +379,10 @@ func (s *Service) IterationBurndown(ctx context.Context, p *access.Principal, pr
 			remaining[day] = max(r, 0)
 		}
 	}
-	rows, err = s.db.Query(ctx, `SELECT day, remaining_min FROM iteration_snapshots WHERE iteration_id = ?`, id)
-	if err != nil {
-		return Burndown{}, apperr.Wrap(err)
-	}
-	for rows.Next() {
-		var day string
-		var r int64
-		if err := rows.Scan(&day, &r); err != nil {
-			rows.Close()
-			return Burndown{}, apperr.Wrap(err)
-		}
+	for day, r := range snaps {
 		remaining[day] = r
 	}
-	rows.Close()
-	return Burndown{Iteration: it, Points: BurnLine(it.StartDate, it.EndDate, now, it.CommittedMin, remaining)}, nil
+	return Burndown{Iteration: it, Points: BurnLine(cal, it.StartDate, it.EndDate, now, it.CommittedMin, remaining)}, nil
 }
 
 // Velocity lists the completed estimate of each closed iteration, oldest

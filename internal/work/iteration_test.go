@@ -2,12 +2,15 @@ package work_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"golive/internal/app/apptest"
 	"golive/internal/apperr"
+	"golive/internal/calendar"
 	"golive/internal/work"
 )
 
@@ -44,7 +47,8 @@ func TestIterationValidate(t *testing.T) {
 
 func TestBurnLine(t *testing.T) {
 	// Mon 2 March to Fri 13 March 2026: ten working days.
-	pts := work.BurnLine("2026-03-02", "2026-03-13", "2026-03-04", 900, map[string]int64{"2026-03-03": 800})
+	cal := calendar.ChinaCalendar()
+	pts := work.BurnLine(cal, "2026-03-02", "2026-03-13", "2026-03-04", 900, map[string]int64{"2026-03-03": 800})
 	if len(pts) != 10 {
 		t.Fatalf("want 10 working days, got %d", len(pts))
 	}
@@ -57,8 +61,13 @@ func TestBurnLine(t *testing.T) {
 	if pts[5].Day != "2026-03-09" {
 		t.Errorf("weekend not skipped: %v", pts[5].Day)
 	}
-	if got := work.BurnLine("2026-03-02", "2026-03-01", "2026-03-04", 1, nil); len(got) != 0 {
+	if got := work.BurnLine(cal, "2026-03-02", "2026-03-01", "2026-03-04", 1, nil); len(got) != 0 {
 		t.Errorf("reversed range gave %v", got)
+	}
+	// The project's calendar: 清明 (Monday 6 April 2026) is not a day to burn.
+	pts = work.BurnLine(cal, "2026-03-30", "2026-04-10", "2026-03-30", 800, nil)
+	if len(pts) != 9 || pts[5].Day != "2026-04-07" {
+		t.Errorf("holiday not skipped: %d days, day 6 = %s", len(pts), pts[5].Day)
 	}
 }
 
@@ -97,28 +106,44 @@ func TestIterationLifecycle(t *testing.T) {
 		if got, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID); got.TaskCount != 2 || got.CommittedMin != 900 {
 			t.Fatalf("after failed assign: %+v", got)
 		}
-		// t2 done (yesterday): the backfilled line drops by its estimate.
+		// t2 done (yesterday, behind the service's back); then a change
+		// through the service writes today's snapshot, without anyone
+		// reading the burndown, and a second change the same day updates
+		// that row rather than adding one.
 		yesterday := time.Now().AddDate(0, 0, -1).UnixMilli()
 		if _, err := e.App.DB.Exec(ctx, `UPDATE tasks SET done_ms = ?, remaining_min = 0 WHERE id = ?`, yesterday, t2.ID); err != nil {
 			t.Fatal(err)
+		}
+		snap := func() (int, int64) {
+			var n int
+			var rem int64
+			e.App.DB.QueryRow(ctx, `SELECT count(*), COALESCE(MAX(remaining_min), -1) FROM iteration_snapshots WHERE iteration_id = ?`, it.ID).Scan(&n, &rem)
+			return n, rem
+		}
+		if n, rem := snap(); n != 1 || rem != 900 {
+			t.Errorf("after assigning: %d snapshots, remaining %d", n, rem)
+		}
+		for _, r := range []int64{550, 500} {
+			cur, _, _ := e.App.Work.Get(ctx, p(e, apptest.PM), a, t1.ID)
+			if _, err := e.App.Work.Patch(ctx, p(e, apptest.PM), a, t1.ID, work.Patch{RemainingMin: &r, Version: cur.Version}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, rem := snap(); n != 1 || rem != 500 {
+			t.Errorf("after two edits today: %d snapshots, remaining %d", n, rem)
 		}
 		b, err := e.App.Work.IterationBurndown(ctx, p(e, apptest.Developer), a, it.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var todayRem int64 = -2
+		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 		for _, pt := range b.Points {
-			if pt.Day == time.Now().Format(time.DateOnly) {
-				todayRem = pt.Remaining
+			if pt.Day == today && pt.Remaining != 500 {
+				t.Errorf("today's remaining %d, points %+v", pt.Remaining, b.Points)
 			}
 		}
-		if wd := time.Now().Weekday(); wd != time.Saturday && wd != time.Sunday && todayRem != 600 {
-			t.Errorf("today's remaining %d, points %+v", todayRem, b.Points)
-		}
-		var snaps int
-		e.App.DB.QueryRow(ctx, `SELECT count(*) FROM iteration_snapshots WHERE iteration_id = ?`, it.ID).Scan(&snaps)
-		if snaps != 1 {
-			t.Errorf("snapshots %d", snaps)
+		if n, _ := snap(); n != 1 {
+			t.Errorf("reading the burndown wrote a snapshot: %d", n)
 		}
 
 		_, err = e.App.Work.UpdateIteration(ctx, p(e, apptest.PM), a, it.ID, work.IterationInput{Name: "冲刺一", StartDate: start, Version: it.Version + 5})
@@ -236,6 +261,105 @@ func TestIterationPages(t *testing.T) {
 		e.App.DB.QueryRow(ctx, `SELECT iteration_id FROM tasks WHERE id = ?`, tk.ID).Scan(&iter)
 		if iter != nil {
 			t.Fatalf("unfinished task not back in the backlog")
+		}
+	})
+}
+
+// Capacity: the default is working days × 8 h × focus; a member's own
+// figure replaces it; committed effort splits a shared task; the PM sees
+// who is over; a stale version is a conflict.
+func TestIterationCapacity(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		pm := p(e, apptest.PM)
+		// 30 March – 10 April 2026: nine working days (清明 on 6 April).
+		it, err := e.App.Work.CreateIteration(ctx, pm, a, work.IterationInput{Name: "容量冲刺", StartDate: "2026-03-30", EndDate: "2026-04-10", FocusPct: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, con := e.Users[apptest.Developer].ID, e.Users[apptest.Consultant].ID
+		big := mustCreate(t, e, apptest.PM, a, work.Input{Title: "大任务", EstimateMin: 40 * 60, AssigneeIDs: []int64{dev}})
+		shared := mustCreate(t, e, apptest.PM, a, work.Input{Title: "共担任务", EstimateMin: 10 * 60, AssigneeIDs: []int64{dev, con}})
+		loose := mustCreate(t, e, apptest.PM, a, work.Input{Title: "未分配任务", EstimateMin: 3 * 60})
+		if _, err := e.App.Work.AssignTasks(ctx, pm, a, work.AssignInput{TaskIDs: []int64{big.ID, shared.ID, loose.ID}, IterationID: it.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.App.Work.IterationCapacity(ctx, p(e, apptest.Developer), a, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := map[int64]work.MemberCapacity{}
+		for _, m := range c.Members {
+			by[m.UserID] = m
+		}
+		if c.WorkingDays != 9 || by[dev].AvailableMin != 9*8*60/2 || by[dev].CommittedMin != 45*60 || by[con].CommittedMin != 5*60 || c.UnassignedMin != 3*60 {
+			t.Fatalf("capacity %+v", c)
+		}
+		// 45 h against 36 h: the developer is over; the consultant is not.
+		if !by[dev].Over || by[con].Over || c.OverCount != 1 || c.Members[0].UserID != dev {
+			t.Errorf("over: %+v", c.Members)
+		}
+		// The consultant is on leave half the time: 10 h available; the developer gets 50 h.
+		_, err = e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version + 3, Members: []work.MemberHours{{UserID: con, AvailableMin: 600}}})
+		wantCode(t, "stale capacity", err, apperr.Conflict)
+		_, err = e.App.Work.SetCapacity(ctx, p(e, apptest.Developer), a, it.ID, work.CapacityInput{Version: it.Version})
+		wantCode(t, "developer sets capacity", err, apperr.Forbidden)
+		_, err = e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version, Members: []work.MemberHours{{UserID: e.Users[apptest.OtherCust].ID, AvailableMin: 60}}})
+		wantField(t, "capacity of a non-member", err, "available_min")
+		after, err := e.App.Work.SetCapacity(ctx, pm, a, it.ID, work.CapacityInput{Version: it.Version, Members: []work.MemberHours{{UserID: con, AvailableMin: 600}, {UserID: dev, AvailableMin: 3000}}})
+		if err != nil || after.Version != it.Version+1 {
+			t.Fatalf("set: %+v %v", after, err)
+		}
+		c, _ = e.App.Work.IterationCapacity(ctx, pm, a, it.ID)
+		for _, m := range c.Members {
+			by[m.UserID] = m
+		}
+		if by[con].AvailableMin != 600 || !by[con].Override || by[dev].Over || c.OverCount != 0 {
+			t.Errorf("after override: %+v", c.Members)
+		}
+		_, err = e.App.Work.IterationCapacity(ctx, p(e, apptest.KeyUser), a, it.ID)
+		wantCode(t, "customer reads capacity", err, apperr.NotFound)
+	})
+}
+
+// The edit form: a save goes through; a stale one answers 409 with the
+// form as typed and the current version; a bad focus factor names it.
+func TestIterationEditForm(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		it, err := e.App.Work.CreateIteration(ctx, p(e, apptest.PM), a, work.IterationInput{Name: "表单冲刺", StartDate: "2026-03-02"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/projects/" + strconv.FormatInt(a, 10) + "/iterations/" + strconv.FormatInt(it.ID, 10) + "/edit"
+		if r := e.Do(t, apptest.PM, "GET", path, nil); r.Status != 200 || !strings.Contains(r.Body, `value="表单冲刺"`) || !strings.Contains(r.Body, `name="focus_pct"`) {
+			t.Fatalf("form: %d", r.Status)
+		}
+		form := func(name, focus string, version int64) string {
+			return url.Values{"name": {name}, "start_date": {"2026-03-02"}, "end_date": {"2026-03-13"}, "goal": {"完成蓝图"}, "focus_pct": {focus},
+				"version": {strconv.FormatInt(version, 10)}}.Encode()
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, form("表单冲刺（改）", "60", it.Version)); r.Status != 303 {
+			t.Fatalf("save: %d %s", r.Status, r.Body)
+		}
+		got, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID)
+		if got.Name != "表单冲刺（改）" || got.FocusPct != 60 || got.Goal != "完成蓝图" || got.Version != it.Version+1 {
+			t.Fatalf("saved %+v", got)
+		}
+		// Someone saved meanwhile: the old version is a conflict, the typed name stays.
+		r := e.Do(t, apptest.PM, "POST", path, form("我的名字", "80", it.Version))
+		if r.Status != 409 || !strings.Contains(r.Body, `value="我的名字"`) || !strings.Contains(r.Body, `value="80"`) ||
+			!strings.Contains(r.Body, `name="version" value="`+strconv.FormatInt(got.Version, 10)+`"`) || !strings.Contains(r.Body, `id="conflict"`) {
+			t.Fatalf("stale save: %d %s", r.Status, r.Body)
+		}
+		if again, _ := e.App.Work.Iteration(ctx, p(e, apptest.PM), a, it.ID); again.Name != "表单冲刺（改）" {
+			t.Fatalf("stale save overwrote: %+v", again)
+		}
+		if r := e.Do(t, apptest.PM, "POST", path, form("x", "5", got.Version)); r.Status != 400 || !strings.Contains(r.Body, "专注系数") {
+			t.Fatalf("bad focus: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.Consultant, "POST", path, form("x", "60", got.Version)); r.Status != 403 {
+			t.Fatalf("consultant: %d", r.Status)
 		}
 	})
 }

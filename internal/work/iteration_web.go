@@ -30,6 +30,7 @@ type iterationsPage struct {
 	Velocity   string // chart data as JSON for iterations.js
 	In         IterationInput
 	Errors     map[string]string
+	Over       map[int64]int // open iteration → members over capacity
 }
 
 type iterationPage struct {
@@ -40,6 +41,10 @@ type iterationPage struct {
 	Open      []Iteration
 	CanManage bool
 	Burndown  string // chart data as JSON for iterations.js
+	// Capacity (iteration_capacity.go, iteration_edit_web.go).
+	Capacity    Capacity
+	CapConflict bool
+	CapError    string
 }
 
 type iterColumn struct {
@@ -69,9 +74,16 @@ func (h *IterationWeb) list(c *web.Ctx, id int64) (iterationsPage, error) {
 	vm := iterationsPage{Base: project.ProjectBase(c, pr, "iterations", "iterations.title"), P: pr, Iterations: its, Backlog: backlog,
 		More: total > len(backlog), CanManage: c.P.Can(m, access.WorkflowManage), CanPlan: c.P.Can(m, access.TaskEdit), Velocity: string(vb),
 		In: IterationInput{StartDate: todayStr()}}
+	vm.Over = map[int64]int{}
 	for _, it := range its {
 		if it.Status != IterClosed {
 			vm.Open = append(vm.Open, it)
+			// Planning happens here: say who is over-committed already.
+			capa, err := h.svc.IterationCapacity(c.Context(), c.P, id, it.ID)
+			if err != nil {
+				return iterationsPage{}, err
+			}
+			vm.Over[it.ID] = capa.OverCount
 		}
 	}
 	return vm, nil
@@ -153,7 +165,7 @@ func (h *IterationWeb) Assign(c *web.Ctx) error {
 	return c.Redirect("/projects/" + pid(id) + "/iterations")
 }
 
-// Show is one iteration: tasks by status, burndown, close form.
+// Show is one iteration: tasks by status, burndown, capacity, close form.
 func (h *IterationWeb) Show(c *web.Ctx) error {
 	id, err := c.PathID("id")
 	if err != nil {
@@ -163,29 +175,41 @@ func (h *IterationWeb) Show(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pr, m, err := h.svc.Project(c.Context(), c.P, id)
+	vm, err := h.show(c, id, iid)
 	if err != nil {
 		return err
+	}
+	return c.Render(http.StatusOK, "work/iteration.html", vm)
+}
+
+func (h *IterationWeb) show(c *web.Ctx, id, iid int64) (iterationPage, error) {
+	pr, m, err := h.svc.Project(c.Context(), c.P, id)
+	if err != nil {
+		return iterationPage{}, err
 	}
 	b, err := h.svc.IterationBurndown(c.Context(), c.P, id, iid)
 	if err != nil {
-		return err
+		return iterationPage{}, err
 	}
 	its, err := h.svc.ListIterations(c.Context(), c.P, id)
 	if err != nil {
-		return err
+		return iterationPage{}, err
 	}
 	ss, err := h.svc.Workflow(c.Context(), c.P, id)
 	if err != nil {
-		return err
+		return iterationPage{}, err
 	}
 	tasks, _, err := h.svc.List(c.Context(), c.P, id, Filter{Iteration: iid}, db.Page{Number: 1, Size: 200})
 	if err != nil {
-		return err
+		return iterationPage{}, err
+	}
+	capa, err := h.svc.IterationCapacity(c.Context(), c.P, id, iid)
+	if err != nil {
+		return iterationPage{}, err
 	}
 	bb, _ := json.Marshal(b.Points)
 	vm := iterationPage{Base: project.ProjectBase(c, pr, "iterations", "iterations.title"), P: pr, It: b.Iteration,
-		CanManage: c.P.Can(m, access.WorkflowManage), Burndown: string(bb)}
+		CanManage: c.P.Can(m, access.WorkflowManage), Burndown: string(bb), Capacity: capa}
 	vm.Title = b.Iteration.Name
 	for _, it := range its {
 		if it.Status != IterClosed && it.ID != iid {
@@ -201,7 +225,7 @@ func (h *IterationWeb) Show(c *web.Ctx) error {
 		}
 		vm.Columns = append(vm.Columns, col)
 	}
-	return c.Render(http.StatusOK, "work/iteration.html", vm)
+	return vm, nil
 }
 
 // Close is the page form that closes an iteration.
@@ -234,3 +258,12 @@ func (h *IterationWeb) Close(c *web.Ctx) error {
 
 func (iterationsPage) H(min int64) string { return Iteration{}.H(min) }
 func (iterationPage) H(min int64) string  { return Iteration{}.H(min) }
+
+// AvailH is a member's available hours as the capacity form shows them
+// (empty: the default applies).
+func (iterationPage) AvailH(m MemberCapacity) string {
+	if !m.Override {
+		return ""
+	}
+	return strconv.FormatFloat(float64(m.AvailableMin)/60, 'f', -1, 64)
+}

@@ -21,6 +21,7 @@ type Service struct {
 	cache    *readCache
 	// discussion renders a task's comments and attachments (discuss, set in app.go).
 	discussion DiscussionPanel
+	snaps      snapOnce // iteration_snapshot.go
 }
 
 // NewService builds the service with an in-process broker; app.go hands
@@ -69,6 +70,9 @@ const (
 
 // notify queues a notice to go out once tx has committed.
 func (s *Service) notify(tx *db.Tx, projectID int64, n Notice) {
+	if n.Kind != NoticeDep {
+		s.snapshotAfter(tx, projectID) // a task changed: today's burndown point
+	}
 	b, _ := json.Marshal(n)
 	tx.AfterCommit(func() { s.live.Publish(Topic(projectID), live.Event{Name: n.Kind, Data: b}) })
 }

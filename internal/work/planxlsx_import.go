@@ -40,6 +40,10 @@ type PlanResult struct {
 	Creates, Updates, Unchanged int
 	Issues                      []PlanIssue
 	Applied                     bool
+	// MS Project import (mspdi_import.go): links created, and what was
+	// read but not taken (Row 0).
+	Links int
+	Notes []PlanIssue
 }
 
 // BadRows counts rows with at least one issue.

@@ -65,6 +65,10 @@ type planImportPage struct {
 	BadRows  int
 	Token    string
 	CanApply bool
+	// MS Project import (mspdi_web.go): the preview is of an MSPDI file,
+	// with notes on what was read but not taken.
+	MSPDI bool
+	Notes []string
 }
 
 func (h *Web) planImportPage(c *web.Ctx, id int64) (planImportPage, error) {

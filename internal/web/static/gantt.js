@@ -55,8 +55,24 @@
           var g = holder.querySelector('.gantt-drag[data-id="' + focusId + '"]');
           if (g) g.focus();
         }
+        syncForm(holder);
       })
       .catch(function () { window.location.reload(); });
+  }
+
+  // The reschedule form beside the chart is not part of the redrawn
+  // fragment: after a drag (of its task, or of one that pushed it) it takes
+  // the task's new version and start from the chart, else its next save
+  // would be refused as stale. A start the user typed is kept.
+  function syncForm(holder) {
+    var f = document.getElementById("gantt-reschedule");
+    if (!f) return;
+    var id = f.elements.task_id.value;
+    var g = holder.querySelector('[data-id="' + id + '"][data-version]');
+    if (!g) return;
+    var start = f.elements.start_date;
+    if (start && start.value === start.defaultValue) start.value = start.defaultValue = g.dataset.start;
+    f.elements.version.value = g.dataset.version;
   }
 
   function errorText(body) {
