@@ -38,7 +38,7 @@ import (
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "golive:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -50,6 +50,7 @@ Commands:
   user create    create an account (password read from stdin)
   user passwd    set an account's password (read from stdin)
   token create   print a new API token for a user
+  data validate  cleanse and validate a migration file offline (exit 1: rows rejected)
   backup [FILE]  SQLite: write a consistent copy (VACUUM INTO)
   openapi        print the OpenAPI document
   version        print the version
@@ -96,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userPasswd(ctx, rest, stdin, stdout, stderr)
 	case "token create":
 		return tokenCreate(ctx, rest, stdout, stderr)
+	case "data":
+		return dataCommand(ctx, rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -95,6 +95,15 @@ const (
 	// it; the PM sets a project's holidays and make-up days. Instance-wide
 	// days are administrators' (Principal.CanAdminister).
 	CalendarEdit Action = "calendar.edit"
+	// Data migration (migration objects, field specifications, runs,
+	// sample verification, reconciliation). Migration data is the
+	// customer's own, so their people see it; vendor staff who build the
+	// specification edit it; whoever owns the data may run a file through
+	// it; the customer signs the sample check.
+	MigrationView       Action = "migration.view" // objects, specs, runs, reports
+	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
+	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
+	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -124,6 +133,12 @@ var table = map[Action][]Role{
 
 	// Working calendar (internal/workcal).
 	CalendarEdit: {RolePM},
+	// Data migration: finance reads (opening balances are theirs to check)
+	// but changes nothing.
+	MigrationView:       {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	MigrationEdit:       {RolePM, RoleConsultant},
+	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
+	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
 }
 
 var allowed = func() map[Action]map[Role]bool {

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"path/filepath"
 
 	"golive/internal/access"
 	"golive/internal/audit"
 	"golive/internal/auth"
 	"golive/internal/config"
+	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
 	"golive/internal/live"
@@ -43,7 +45,10 @@ type App struct {
 	// Modules beyond the project core.
 	Methodology *methodology.Service
 	Work        *work.Service
-	WorkCal     *workcal.Service // working calendar per project (editing)
+	// ----- data migration (internal/datamigration) -----
+	DataMigration *datamigration.Service
+	// ----- end data migration -----
+	WorkCal *workcal.Service // working calendar per project (editing)
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -113,6 +118,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("discuss", discuss.Views(), "internal/discuss/views")
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
+	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -138,6 +144,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 		}
 	}
 	a.Work.SetLive(a.Live)
+	// ----- data migration (internal/datamigration) -----
+	// Runs spool files in the data directory and report progress through
+	// the live broker, so a page on another process can follow them.
+	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
+	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
+	// ----- end data migration -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
@@ -171,6 +183,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Close() error {
 	if a.stopMailer != nil {
 		a.stopMailer()
+	}
+	if a.DataMigration != nil {
+		a.DataMigration.Shutdown()
 	}
 	if a.Live != nil {
 		a.Live.Close()

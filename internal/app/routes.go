@@ -72,6 +72,7 @@ func (a *App) routes(views *web.Views) {
 	a.methodologyRoutes()
 	a.workRoutes()
 	a.discussRoutes() // comments, attachments, watchers, notifications
+	a.dataMigrationRoutes()
 	// Members and activity close every project's navigation.
 	s.AddProjectNav("nav.members", "/members", "members")
 	s.AddProjectNav("nav.activity", "/activity", "activity")

@@ -133,6 +133,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadBaselines(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("baselines: %w", err)
 	}
+	if err := LoadDataMigration(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("data migration: %w", err)
+	}
 	return true, nil
 }
 

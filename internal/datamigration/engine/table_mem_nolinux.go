@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package engine
+
+func madviseHuge(mem []byte) {}
