@@ -184,3 +184,37 @@ func TestDataMigrationExportsForTheCommand(t *testing.T) {
 		t.Fatalf("code map CSV: %d %q", r.Status, r.Body)
 	}
 }
+
+// A refused sign-off shows the run page again with the form as the key
+// user filled it and the message beside the field, not an error page;
+// the sample stays pending.
+func TestDataMigrationSignSampleRefusedKeepsTheForm(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		f := authzDMFixture(t, x)
+		sm, err := e.App.DataMigration.Sample(x.ctx, x.p(apptest.PM), e.ProjectA.ID, f.sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/projects/" + itoa(e.ProjectA.ID) + "/migration/samples/" + itoa(f.sample) + "/sign"
+		form := url.Values{"result": {"fail"}, "comment": {"  "}, "version": {itoa(sm.Version)}}
+		r := e.Do(t, apptest.KeyUser, "POST", path, form.Encode())
+		if r.Status != 400 && r.Status != 422 {
+			t.Fatalf("status %d, want a 4xx form", r.Status)
+		}
+		for _, want := range []string{"不通过时请写明原因", `value="fail" checked`, `action="` + path + `"`} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("page lacks %q: %s", want, authzSnippet(r.Body, "dm-sign"))
+			}
+		}
+		after, err := e.App.DataMigration.Sample(x.ctx, x.p(apptest.PM), e.ProjectA.ID, f.sample)
+		if err != nil || after.Result != "pending" || after.Version != sm.Version {
+			t.Fatalf("sample changed: %+v %v", after, err)
+		}
+		// Corrected, it signs and goes back to the run.
+		form.Set("comment", "第2行名称与源系统不一致")
+		if r := e.Do(t, apptest.KeyUser, "POST", path, form.Encode()); r.Status != 303 {
+			t.Fatalf("corrected sign: %d %s", r.Status, authzSnippet(r.Body, "field-error"))
+		}
+	})
+}

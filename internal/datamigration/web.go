@@ -650,6 +650,13 @@ type runPage struct {
 	Errors    map[string]string
 	Files     map[string]bool
 	Lang      i18n.Lang
+	// Sign: what a refused sign-off form held, so the page shows it again
+	// beside its sample with the messages.
+	Sign struct {
+		Sample          int64
+		Result, Comment string
+		Errors          map[string]string
+	}
 }
 
 type mapRow struct {
@@ -678,6 +685,12 @@ func (h *Web) runPage(c *web.Ctx) (runPage, error) {
 	if err != nil {
 		return runPage{}, err
 	}
+	return h.runPageFor(c, id, rid)
+}
+
+// runPageFor builds the run page for routes that reach a run through
+// another object (a sample's sign form).
+func (h *Web) runPageFor(c *web.Ctx, id, rid int64) (runPage, error) {
 	pr, _, err := h.svc.Project(c.Context(), c.P, id)
 	if err != nil {
 		return runPage{}, err
@@ -994,9 +1007,23 @@ func (h *Web) SignSample(c *web.Ctx) error {
 		return err
 	}
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	sm, err := h.svc.SignSample(c.Context(), c.P, id, sid, SignInput{Result: c.FormValue("result"), Comment: c.FormValue("comment"), Version: version})
+	in := SignInput{Result: c.FormValue("result"), Comment: c.FormValue("comment"), Version: version}
+	sm, err := h.svc.SignSample(c.Context(), c.P, id, sid, in)
 	if err != nil {
-		return err
+		fields, _, status, ok := c.FormFailure(err)
+		if !ok {
+			return err
+		}
+		cur, err := h.svc.Sample(c.Context(), c.P, id, sid)
+		if err != nil {
+			return err
+		}
+		vm, err := h.runPageFor(c, id, cur.RunID)
+		if err != nil {
+			return err
+		}
+		vm.Sign.Sample, vm.Sign.Result, vm.Sign.Comment, vm.Sign.Errors = sid, in.Result, in.Comment, fields
+		return c.Render(status, "datamigration/run.html", vm)
 	}
 	c.Flash("dm.sample_signed")
 	return c.Redirect("/projects/" + pid(id) + "/migration/runs/" + pid(sm.RunID) + "#samples")
