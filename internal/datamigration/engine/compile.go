@@ -27,7 +27,7 @@ type Program struct {
 
 type cfield struct {
 	Field
-	re      *regexp.Regexp
+	re      matcher
 	allowed map[string]struct{}
 	inRule  bool // read by a cross-field rule: typed value bound per row
 }
@@ -115,7 +115,7 @@ func Compile(spec Spec) (*Program, error) {
 			return nil, invalidField("spec", "dataengine.spec.bad_length", f.Code)
 		}
 		if f.Pattern != "" {
-			re, err := regexp.Compile(`^(?:` + f.Pattern + `)$`)
+			re, err := compilePattern(f.Pattern)
 			if err != nil {
 				return nil, invalidField("spec", "dataengine.spec.bad_pattern", f.Code, err.Error())
 			}

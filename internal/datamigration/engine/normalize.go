@@ -661,3 +661,42 @@ func normalizeTyped(t FieldType, scale int, s string) (string, bool) {
 	}
 	return s, true
 }
+
+// canonicalScaled reads a value already written the way appendScaled
+// writes it (optional '-', no leading zeros, exactly scale decimals):
+// most cells of a clean file are, and they then skip the general parser.
+func canonicalScaled(s string, scale int) (int64, bool) {
+	i, neg := 0, false
+	if i < len(s) && s[0] == '-' {
+		i, neg = 1, true
+	}
+	intEnd := len(s)
+	if scale > 0 {
+		intEnd = len(s) - scale - 1
+		if intEnd <= i || s[intEnd] != '.' {
+			return 0, false
+		}
+	}
+	// 18 digits always fit an int64; longer values take the general path.
+	if intEnd-i < 1 || (s[i] == '0' && intEnd-i > 1) || intEnd-i+scale > 18 {
+		return 0, false
+	}
+	var v int64
+	for k := i; k < len(s); k++ {
+		if k == intEnd {
+			continue
+		}
+		c := s[k]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		if v == 0 {
+			return 0, false
+		}
+		v = -v
+	}
+	return v, true
+}

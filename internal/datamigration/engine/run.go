@@ -557,6 +557,10 @@ func (r *runner) cleanse(i int, v string) {
 				v, fx = s, fx|fxDate
 			}
 		case TypeInt, TypeDecimal:
+			if sv, ok := canonicalScaled(v, f.Scale); ok {
+				r.nums[i] = sv
+				break
+			}
 			n, ok := parseNumber(v)
 			if !ok {
 				bad = tdNumber
