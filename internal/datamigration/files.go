@@ -2,8 +2,10 @@ package datamigration
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -21,7 +23,21 @@ const (
 	FileErrors    = "errors.xlsx"
 	FileCleanXLSX = "clean.xlsx"
 	FileCleanCSV  = "clean.csv"
+	// FileSpec is the specification a run was started with: its results
+	// are read with the labels and rules it ran under, not the object's
+	// current ones. Never downloadable by itself (File lists the kinds).
+	FileSpec = "spec.json"
 )
+
+// runSpec is the specification the run was started with; runs started
+// before specifications were kept per run read the object's current one.
+func (s *Service) runSpec(ctx context.Context, runID int64, o Object) json.RawMessage {
+	var b bytes.Buffer
+	if found, err := s.copyFile(ctx, runID, FileSpec, &b); err == nil && found {
+		return b.Bytes()
+	}
+	return o.Spec
+}
 
 // storeFile copies r into the run's chunks of kind, replacing any earlier
 // copy, in one transaction per chunk batch. It returns the bytes stored.

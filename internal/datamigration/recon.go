@@ -331,7 +331,7 @@ func (s *Service) runSumFields(ctx context.Context, run Run) ([]sumField, error)
 	if err != nil {
 		return nil, err
 	}
-	sp, err := parseSpec(o.Spec)
+	sp, err := parseSpec(s.runSpec(ctx, run.ID, o))
 	if err != nil {
 		return nil, err
 	}

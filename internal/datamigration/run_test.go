@@ -2,6 +2,7 @@ package datamigration_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,44 @@ func TestRunCancel(t *testing.T) {
 			t.Fatal("a cancelled run kept its output")
 		}
 		_ = time.Second
+	})
+}
+
+// A run is read under the specification it ran with: relabelling a field
+// afterwards does not rename the counts and examples of earlier runs,
+// while a new upload is checked against the new specification.
+func TestRunKeepsItsSpecification(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		s := e.App.DataMigration
+		a := e.ProjectA.ID
+		mat := library(t, e, "material")
+		r := runFile(t, e, apptest.Consultant, mat, "物料.csv", []byte(materialCSV))
+		if r.Status != datamigration.RunDone || r.Rejected == 0 {
+			t.Fatalf("run: %s rejected %d", r.Status, r.Rejected)
+		}
+		page := "/projects/" + itoa(int(a)) + "/migration/runs/" + itoa(int(r.ID))
+		before := e.Do(t, apptest.PM, "GET", page, nil)
+		if before.Status != 200 || !strings.Contains(before.Body, "物料名称") {
+			t.Fatalf("run page: %d", before.Status)
+		}
+		o, _, err := s.Object(ctx, p(e, apptest.PM), a, mat.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		relabelled := strings.ReplaceAll(string(o.Spec), `"物料名称"`, `"品名（新）"`)
+		if relabelled == string(o.Spec) {
+			t.Fatal("the library's material object has no field labelled 物料名称")
+		}
+		if _, err := s.UpdateSpec(ctx, p(e, apptest.Consultant), a, mat.ID, datamigration.SpecInput{Name: o.Name, Spec: json.RawMessage(relabelled), Version: o.Version}); err != nil {
+			t.Fatal(err)
+		}
+		after := e.Do(t, apptest.PM, "GET", page, nil)
+		if after.Status != 200 || strings.Contains(after.Body, "品名（新）") || !strings.Contains(after.Body, "物料名称") {
+			t.Fatalf("the finished run took the new label (%d)", after.Status)
+		}
+		r2 := runFile(t, e, apptest.Consultant, mat, "物料2.csv", []byte(materialCSV))
+		if got := e.Do(t, apptest.PM, "GET", "/projects/"+itoa(int(a))+"/migration/runs/"+itoa(int(r2.ID)), nil); !strings.Contains(got.Body, "品名（新）") {
+			t.Fatal("a run started after the edit does not use the new label")
+		}
 	})
 }

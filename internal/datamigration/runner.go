@@ -67,6 +67,12 @@ func (s *Service) Start(ctx context.Context, p *access.Principal, projectID, run
 		if _, err := tx.Exec(ctx, `UPDATE dm_objects SET columns_json = ? WHERE id = ?`, string(cols), o.ID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM dm_files WHERE run_id = ? AND kind = ?`, runID, FileSpec); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO dm_files (run_id, kind, seq, data) VALUES (?, ?, 0, ?)`, runID, FileSpec, []byte(o.Spec)); err != nil {
+			return err
+		}
 		tx.AfterCommit(func() { s.launch(projectID, runID) })
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "dm_run", EntityID: runID, Action: "start", Summary: o.Code + " " + run.FileName,
 			After: map[string]any{"mapping": m, "spec_version": o.Version}})
@@ -124,6 +130,7 @@ func (s *Service) execute(ctx context.Context, projectID, runID int64) {
 		s.finish(runID, RunFailed, nil, "dm.err_object_gone", nil)
 		return
 	}
+	o.Spec = s.runSpec(bg, runID, o)
 	prog, spec, err := compileStored(o)
 	if err != nil {
 		s.fail(runID, err)

@@ -703,7 +703,7 @@ func (h *Web) runPageFor(c *web.Ctx, id, rid int64) (runPage, error) {
 	if err != nil {
 		return runPage{}, err
 	}
-	sp, _ := parseSpec(o.Spec)
+	sp, _ := parseSpec(h.svc.runSpec(c.Context(), r.ID, o))
 	vm := runPage{Base: subBase(c, pr, o.Name+" · "+c.T("dm.run_title", r.ID), web.Crumb{Label: o.Name, Href: objectURL(o)}, web.Crumb{Label: c.T("dm.run_title", r.ID)}), rights: rightsOf(c.P, m), P: pr, O: o, R: r, Spec: sp, Lang: c.Lang}
 	for i, col := range r.Mapping.Columns {
 		vm.Columns = append(vm.Columns, mapRow{I: i, Column: col.Column, Field: col.Field})
