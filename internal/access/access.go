@@ -104,6 +104,16 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Fund centre (internal/funds): contracts, payment milestones,
+	// invoices, receipts, receivables, cash-flow forecast. Vendor PM and
+	// finance see and manage everything; the customer's PM and executive
+	// see their own contract's payment schedule, invoices and what is due
+	// (never internal notes or receipts' bank references). Key users are
+	// left out: payment terms are commercial, not theirs to test.
+	FundsView         Action = "funds.view"
+	FundsManage       Action = "funds.manage"
+	FundsViewCustomer Action = "funds.view_customer"
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +149,11 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Fund centre (internal/funds).
+	FundsView:         {RolePM, RoleFinance},
+	FundsManage:       {RolePM, RoleFinance},
+	FundsViewCustomer: {RoleCustomerPM, RoleExecutive},
 }
 
 var allowed = func() map[Action]map[Role]bool {
