@@ -123,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)

@@ -459,3 +459,14 @@ func abs(v int64) int64 {
 	}
 	return v
 }
+
+// TaxRateText shows the tax rate as "6%".
+func (c Contract) TaxRateText() string { return Percent(c.TaxRateBP) }
+
+// ShareText shows a share-based milestone's share ("30%"), "" for a fixed amount.
+func (m Milestone) ShareText() string {
+	if m.ShareBP == 0 {
+		return ""
+	}
+	return Percent(m.ShareBP)
+}
