@@ -109,8 +109,24 @@ func (h *Web) load(c *web.Ctx, pid int64) (fundsPage, error) {
 			return vm, err
 		}
 	}
-	vm.Inv = InvoiceForm{Kind: InvoiceSpecial, IssueDate: vm.Today}
-	vm.Rcp = ReceiptForm{Method: "transfer", ReceiptDate: vm.Today}
+	// The forms start on the most overdue milestone, else the first unpaid.
+	first := ""
+	for _, m := range ms {
+		if m.OutstandingMinor > 0 && first == "" {
+			first = strconv.FormatInt(m.ID, 10)
+		}
+	}
+	if len(vm.Aged) > 0 {
+		worst := vm.Aged[0]
+		for _, m := range vm.Aged {
+			if m.DaysOverdue > worst.DaysOverdue {
+				worst = m
+			}
+		}
+		first = strconv.FormatInt(worst.ID, 10)
+	}
+	vm.Inv = InvoiceForm{Kind: InvoiceSpecial, IssueDate: vm.Today, MilestoneID: first}
+	vm.Rcp = ReceiptForm{Method: "transfer", ReceiptDate: vm.Today, MilestoneID: first}
 	return vm, nil
 }
 
@@ -138,6 +154,10 @@ func (h *Web) Print(c *web.Ctx) error {
 		return err
 	}
 	vm.Title = c.T("funds.print_title") + " · " + vm.Title
+	if n := len(vm.Crumbs); n > 0 {
+		vm.Crumbs[n-1] = web.Crumb{Label: c.T("funds.title"), Href: base(pid)}
+		vm.Crumbs = append(vm.Crumbs, web.Crumb{Label: c.T("funds.print_title")})
+	}
 	return c.Render(http.StatusOK, "funds/print.html", vm)
 }
 
