@@ -269,6 +269,16 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+
+	// Fund centre (internal/funds): contract amounts, tax, the payment
+	// schedule and the contract's internal notes are for PM, finance and
+	// administrators; the module's audit rows are also internal, so
+	// customers never see them at all.
+	"amount_minor":       true,
+	"tax_minor":          true,
+	"tax_rate_bp":        true,
+	"payment_milestones": true,
+	"contract_notes":     true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

@@ -2,6 +2,8 @@ package funds_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"golive/internal/app/apptest"
@@ -347,5 +349,33 @@ func TestForecastPlannedCostsHook(t *testing.T) {
 		}
 		_, err = svc.Forecast(ctx, fin, a, "2031-13", 3)
 		fieldErr(t, err, "from")
+	})
+}
+
+// The module's audit rows are internal (customers never see them) and
+// their amounts and notes are stripped for vendor staff without CostView
+// (consultants see that a contract changed, not its figures).
+func TestFundsTimeline(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		fin := e.Users[apptest.Finance].P
+		c, err := e.App.Funds.CreateContract(ctx, fin, a, funds.ContractInput{Number: "HT-T", AmountMinor: 777_777_77, TaxRateBP: 600, Notes: "回扣条款"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The timeline shows the changed fields of an update.
+		if _, err := e.App.Funds.UpdateContract(ctx, fin, a, c.ID, funds.ContractInput{Number: "HT-T", AmountMinor: 888_888_88, TaxRateBP: 600,
+			Notes: "回扣条款已删除", Version: c.Version}); err != nil {
+			t.Fatal(err)
+		}
+		path := "/projects/" + strconv.FormatInt(a, 10) + "/activity"
+		for who, wantEntry := range map[apptest.Who]bool{apptest.CustomerPM: false, apptest.Executive: false, apptest.Consultant: true, apptest.Finance: true} {
+			r := e.Do(t, who, "GET", path, nil)
+			seesEntry := strings.Contains(r.Body, "HT-T")
+			seesFigures := strings.Contains(r.Body, "777,777.77") || strings.Contains(r.Body, "回扣条款")
+			if r.Status != 200 || seesEntry != wantEntry || seesFigures != (who == apptest.Finance) {
+				t.Errorf("%s: %d, entry %v, figures %v", who, r.Status, seesEntry, seesFigures)
+			}
+		}
 	})
 }
