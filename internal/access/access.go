@@ -104,6 +104,18 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Fund centre (internal/funds): contracts, payment milestones,
+	// invoices, receipts, receivables, cash-flow forecast. Vendor PM and
+	// finance see and manage everything (funds.view, funds.manage); the
+	// customer-facing part (funds.view_customer: the payment schedule,
+	// invoices and what is due, never internal notes or receipts' bank
+	// references) is also open to the customer's PM and executive, for
+	// their own company's projects. Key users are left out: payment terms
+	// are commercial, not theirs to test.
+	FundsView         Action = "funds.view"
+	FundsManage       Action = "funds.manage"
+	FundsViewCustomer Action = "funds.view_customer"
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +151,11 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Fund centre (internal/funds).
+	FundsView:         {RolePM, RoleFinance},
+	FundsManage:       {RolePM, RoleFinance},
+	FundsViewCustomer: {RolePM, RoleFinance, RoleCustomerPM, RoleExecutive},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -252,6 +269,16 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+
+	// Fund centre (internal/funds): contract amounts, tax, the payment
+	// schedule and the contract's internal notes are for PM, finance and
+	// administrators; the module's audit rows are also internal, so
+	// customers never see them at all.
+	"amount_minor":       true,
+	"tax_minor":          true,
+	"tax_rate_bp":        true,
+	"payment_milestones": true,
+	"contract_notes":     true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

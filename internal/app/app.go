@@ -18,6 +18,7 @@ import (
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
+	"golive/internal/funds"
 	"golive/internal/live"
 	"golive/internal/methodology"
 	"golive/internal/notify"
@@ -49,6 +50,9 @@ type App struct {
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
 	WorkCal *workcal.Service // working calendar per project (editing)
+	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
+	Funds     *funds.Service
+	stopFunds context.CancelFunc
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -119,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -150,6 +155,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
 	// ----- end data migration -----
+	// ----- fund centre (internal/funds) -----
+	a.Funds = funds.NewService(d, a.Audit, a.Projects, a.Notify, log)
+	a.Trash.Register("fund_contract", funds.ContractTrash{S: a.Funds})
+	a.Trash.Register("fund_invoice", funds.InvoiceTrash{S: a.Funds})
+	a.Trash.Register("fund_receipt", funds.ReceiptTrash{S: a.Funds})
+	// ----- end fund centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
@@ -162,6 +173,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	mctx, stop := context.WithCancel(context.Background())
 	a.stopMailer = stop
 	go a.Notify.Run(mctx, log)
+	// Overdue payment alerts: once a day per milestone (internal/funds).
+	fctx, fstop := context.WithCancel(context.Background())
+	a.stopFunds = fstop
+	go a.Funds.RunDaily(fctx, log)
 
 	if opt.Bootstrap {
 		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)
@@ -183,6 +198,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Close() error {
 	if a.stopMailer != nil {
 		a.stopMailer()
+	}
+	if a.stopFunds != nil {
+		a.stopFunds()
 	}
 	if a.DataMigration != nil {
 		a.DataMigration.Shutdown()
