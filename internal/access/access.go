@@ -104,6 +104,14 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Requirements (internal/requirement): the pool, review, priority
+	// matrix, function list, traceability. Everyone on the project reads
+	// (customers only customer-visible requirements); the delivery team
+	// edits and builds the function list; the customer PM reviews.
+	RequirementView   Action = "requirement.view"
+	RequirementEdit   Action = "requirement.edit"   // create, edit, delete, submit, matrix, functions, generate tasks (with TaskCreate)
+	RequirementReview Action = "requirement.review" // confirm, ask for clarification, reject, accept
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +147,11 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Requirements (internal/requirement).
+	RequirementView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	RequirementEdit:   {RolePM, RoleConsultant},
+	RequirementReview: {RoleCustomerPM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
