@@ -164,6 +164,9 @@ func (h *Web) Import(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !vm.Perms.Edit {
+		return apperr.ForbiddenErr()
+	}
 	fail := func(msg string) error {
 		vm.Errors = map[string]string{"file": msg}
 		return c.Render(http.StatusBadRequest, "requirement/list.html", vm)
