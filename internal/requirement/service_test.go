@@ -2,6 +2,7 @@ package requirement_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"golive/internal/access"
@@ -297,6 +298,31 @@ func TestCreateFromSource(t *testing.T) {
 		}
 		if _, err := svc.CreateFromSource(ctx, e.Users[apptest.KeyUser].P, a, requirement.SourceDraft{Title: "x", SourceKind: "interview"}); code(err) != apperr.Forbidden {
 			t.Fatalf("key user: %v", err)
+		}
+	})
+}
+
+// Review steps notify: the customer PM when requirements await review
+// (internal ones not), the author when the customer decides.
+func TestReviewNotifies(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc, a := e.App.Requirements, e.ProjectA.ID
+		cons, cpm := e.Users[apptest.Consultant].P, e.Users[apptest.CustomerPM].P
+		r1, _ := svc.Create(ctx, cons, a, requirement.Input{Title: "采购价格审批", CustomerVisible: true})
+		r2, _ := svc.Create(ctx, cons, a, requirement.Input{Title: "内部：成本核算口径", CustomerVisible: false})
+		if _, err := svc.Review(ctx, cons, a, requirement.ReviewInput{IDs: []int64{r1.ID, r2.ID}, Action: "submit"}); err != nil {
+			t.Fatal(err)
+		}
+		ns, _, err := e.App.Notify.List(ctx, cpm, "zh-CN", true, db.Page{Number: 1, Size: 10})
+		if err != nil || len(ns) != 1 || !strings.Contains(ns[0].Text, "提交了 1 条需求待您评审") || strings.Contains(ns[0].Text, "成本核算") {
+			t.Fatalf("customer PM notes: %v %+v", err, ns)
+		}
+		if _, err := svc.Review(ctx, cpm, a, requirement.ReviewInput{IDs: []int64{r1.ID}, Action: "clarify", Comment: "价格区间？"}); err != nil {
+			t.Fatal(err)
+		}
+		ns, _, _ = e.App.Notify.List(ctx, cons, "zh-CN", true, db.Page{Number: 1, Size: 10})
+		if len(ns) != 1 || !strings.Contains(ns[0].Text, "要求澄清 1 条需求：REQ-001 采购价格审批") || ns[0].Link == "" {
+			t.Fatalf("author notes: %+v", ns)
 		}
 	})
 }
