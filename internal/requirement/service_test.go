@@ -3,6 +3,7 @@ package requirement_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"golive/internal/access"
@@ -323,6 +324,46 @@ func TestReviewNotifies(t *testing.T) {
 		ns, _, _ = e.App.Notify.List(ctx, cons, "zh-CN", true, db.Page{Number: 1, Size: 10})
 		if len(ns) != 1 || !strings.Contains(ns[0].Text, "要求澄清 1 条需求：REQ-001 采购价格审批") || ns[0].Link == "" {
 			t.Fatalf("author notes: %+v", ns)
+		}
+	})
+}
+
+// Eight simultaneous clicks on 生成开发任务 create one task.
+func TestGenerateTasksConcurrent(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc, a, cons := e.App.Requirements, e.ProjectA.ID, e.Users[apptest.Consultant].P
+		f, err := svc.CreateFunction(ctx, cons, a, requirement.FunctionInput{Title: "批次追溯查询", Type: "custom", EffortTenths: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		created := make(chan bool, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, c, err := svc.GenerateTasks(ctx, cons, a, f.ID)
+				if err != nil {
+					t.Error(err)
+				}
+				created <- c
+			}()
+		}
+		wg.Wait()
+		close(created)
+		n := 0
+		for c := range created {
+			if c {
+				n++
+			}
+		}
+		var tasks int
+		if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM function_tasks WHERE function_id = ?`, f.ID).Scan(&tasks); err != nil || n != 1 || tasks != 1 {
+			t.Fatalf("created %d times, %d linked tasks, %v", n, tasks, err)
+		}
+		ts, _, _ := svc.GenerateTasks(ctx, cons, a, f.ID)
+		if len(ts) != 1 || ts[0].Title != "F-001 批次追溯查询" {
+			t.Fatalf("linked: %+v", ts)
 		}
 	})
 }
