@@ -2,6 +2,7 @@ package requirement_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +206,14 @@ func TestFunctionsTasksTraceAndContent(t *testing.T) {
 		}
 		if tr.Rows[0].Extra["change_request"][0].Label != "CR-001" || len(tr.Rows[0].Functions) != 2 || len(tr.Rows[0].Functions[0].Tasks) != 1 {
 			t.Fatalf("trace row: %+v", tr.Rows[0])
+		}
+		lf, lg, err := svc.Links(ctx, pm, a, r1.ID)
+		if err != nil || len(lf) != 2 || len(lf[0].Tasks) != 1 || len(lg) != 1 || lg[0].Refs[0].Label != "CR-001" {
+			t.Fatalf("links: %v %+v %+v", err, lf, lg)
+		}
+		if page := e.Do(t, apptest.CustomerPM, "GET", "/projects/"+strconv.FormatInt(a, 10)+"/requirements/"+strconv.FormatInt(r1.ID, 10), nil); page.Status != 200 ||
+			!strings.Contains(page.Body, "CR-001") || !strings.Contains(page.Body, "F-002") {
+			t.Fatalf("requirement page: %d", page.Status)
 		}
 		for filter, want := range map[string]int{"no_function": 1, "no_task": 2, "must_open": 3} {
 			tr, _, err := svc.Trace(ctx, pm, a, filter)
