@@ -31,6 +31,8 @@ type Service struct {
 	projects *project.Service
 	work     *work.Service
 	notify   *notify.Service // nil: no notifications (tests of other modules)
+	// discussion renders comments and attachments on a requirement's page.
+	discussion DiscussionPanel
 
 	mu     sync.RWMutex
 	traces []traceKind
