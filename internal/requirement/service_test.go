@@ -265,6 +265,15 @@ func TestFunctionsTasksTraceAndContent(t *testing.T) {
 			if _, err := svc.UpdateFunctionTx(ctx, tx, pm, a, f2.ID, requirement.FunctionInput{Title: "单据打印模板", Type: "report", EffortTenths: 25, RequirementIDs: []int64{r1.ID}}); err != nil {
 				return err
 			}
+			if got, err := svc.RequirementTx(ctx, tx, a, r4.ID); err != nil || got.Status != "confirmed" || len(got.Functions) != 1 {
+				t.Errorf("RequirementTx: %v %+v", err, got)
+			}
+			if got, err := svc.FunctionTx(ctx, tx, a, f3.ID); err != nil || len(got.Requirements) != 1 || got.Requirements[0].ID != r4.ID {
+				t.Errorf("FunctionTx: %v %+v", err, got)
+			}
+			if _, err := svc.RequirementTx(ctx, tx, e.ProjectB.ID, r4.ID); apperr.CodeOf(err) != apperr.NotFound {
+				t.Errorf("RequirementTx of another project: %v", err)
+			}
 			return svc.RemoveFunctionTx(ctx, tx, pm, a, f1.ID)
 		})
 		if err != nil {

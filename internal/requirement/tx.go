@@ -15,6 +15,41 @@ import (
 	"golive/internal/db"
 )
 
+// RequirementTx reads a live requirement of the project inside the
+// caller's transaction (internal ones included; no permission check).
+func (s *Service) RequirementTx(ctx context.Context, tx *db.Tx, projectID, id int64) (Requirement, error) {
+	r, err := loadReq(ctx, tx, projectID, id, true)
+	if err != nil {
+		return r, err
+	}
+	rs := []Requirement{r}
+	if err := attachFunctions(ctx, tx, projectID, rs); err != nil {
+		return r, apperr.Wrap(err)
+	}
+	return rs[0], nil
+}
+
+// FunctionTx reads a live function of the project inside the caller's
+// transaction, with the requirements it serves (no permission check).
+func (s *Service) FunctionTx(ctx context.Context, tx *db.Tx, projectID, id int64) (Function, error) {
+	f, err := loadFunc(ctx, tx, projectID, id)
+	if err != nil {
+		return f, err
+	}
+	reqs, err := linkedReqIDs(ctx, tx, id)
+	if err != nil {
+		return f, apperr.Wrap(err)
+	}
+	for _, rid := range reqs {
+		r, err := loadReq(ctx, tx, projectID, rid, true)
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		f.Requirements = append(f.Requirements, ReqRefItem{ID: r.ID, Number: r.Number, Title: r.Title, Priority: r.Priority, Status: r.Status})
+	}
+	return f, nil
+}
+
 // AddRequirementTx adds a requirement in status (draft when ""; change
 // control adds new scope as confirmed).
 func (s *Service) AddRequirementTx(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, in Input, status string) (Requirement, error) {
