@@ -322,7 +322,9 @@ func sortedIDs(ids []int64) []int64 {
 // rejected or deleted) by number, the live functions by number (those
 // mapped to no requirement in scope included), and the mapping between
 // them as (requirement number, function number) pairs in order. Every
-// slice is non-nil. Texts are as stored (trimmed on input).
+// slice is non-nil. Texts are as stored (trimmed on input). Database ids
+// are not marshalled, so json.Marshal of a Content is the same on every
+// database for the same scope (TestContentJSONStable).
 type Content struct {
 	Requirements []ContentRequirement `json:"requirements"`
 	Functions    []ContentFunction    `json:"functions"`
@@ -333,7 +335,7 @@ type Content struct {
 // moves along (confirmed → implemented) without changing the agreement,
 // so a canonical hash of scope may leave it out.
 type ContentRequirement struct {
-	ID              int64  `json:"id"`
+	ID              int64  `json:"-"` // for lookups; the number identifies it in a baseline
 	Number          int64  `json:"number"`
 	Ref             string `json:"ref"`
 	Title           string `json:"title"`
@@ -352,7 +354,7 @@ type ContentRequirement struct {
 
 // ContentFunction is a function as a baseline records it.
 type ContentFunction struct {
-	ID           int64  `json:"id"`
+	ID           int64  `json:"-"` // for lookups; the number identifies it in a baseline
 	Number       int64  `json:"number"`
 	Ref          string `json:"ref"`
 	Title        string `json:"title"`
