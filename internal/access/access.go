@@ -116,6 +116,13 @@ const (
 	FundsView         Action = "funds.view"
 	FundsManage       Action = "funds.manage"
 	FundsViewCustomer Action = "funds.view_customer"
+	// Requirements (internal/requirement): the pool, review, priority
+	// matrix, function list, traceability. Everyone on the project reads
+	// (customers only customer-visible requirements); the delivery team
+	// edits and builds the function list; the customer PM reviews.
+	RequirementView   Action = "requirement.view"
+	RequirementEdit   Action = "requirement.edit"   // create, edit, delete, submit, matrix, functions, generate tasks (with TaskCreate)
+	RequirementReview Action = "requirement.review" // confirm, ask for clarification, reject, accept
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -156,6 +163,10 @@ var table = map[Action][]Role{
 	FundsView:         {RolePM, RoleFinance},
 	FundsManage:       {RolePM, RoleFinance},
 	FundsViewCustomer: {RolePM, RoleFinance, RoleCustomerPM, RoleExecutive},
+	// Requirements (internal/requirement).
+	RequirementView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	RequirementEdit:   {RolePM, RoleConsultant},
+	RequirementReview: {RoleCustomerPM},
 }
 
 var allowed = func() map[Action]map[Role]bool {

@@ -23,6 +23,7 @@ import (
 	"golive/internal/methodology"
 	"golive/internal/notify"
 	"golive/internal/project"
+	"golive/internal/requirement"
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
@@ -60,6 +61,8 @@ type App struct {
 	Notify     *notify.Service
 	stopMailer context.CancelFunc
 	handler    http.Handler
+	// Requirements (internal/requirement): pool, review, matrix, functions, traceability.
+	Requirements *requirement.Service
 }
 
 // Options tune New for commands that need less than a server.
@@ -124,6 +127,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
 	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
+	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -161,6 +165,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash.Register("fund_invoice", funds.InvoiceTrash{S: a.Funds})
 	a.Trash.Register("fund_receipt", funds.ReceiptTrash{S: a.Funds})
 	// ----- end fund centre -----
+	// ----- requirements (internal/requirement) -----
+	a.Requirements = requirement.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Requirements.SetNotify(a.Notify)
+	a.Discuss.Register(requirement.DiscussKind, a.Requirements.DiscussTarget)
+	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
+	a.Trash.Register("req_function", requirement.FunctionTrashSource{S: a.Requirements})
+	// ----- end requirements -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {

@@ -73,6 +73,7 @@ func (a *App) routes(views *web.Views) {
 	a.workRoutes()
 	a.discussRoutes() // comments, attachments, watchers, notifications
 	a.dataMigrationRoutes()
+	a.requirementRoutes()
 	a.fundsRoutes() // fund centre: contracts, payment milestones, receivables
 	// Members and activity close every project's navigation.
 	s.AddProjectNav("nav.members", "/members", "members")
