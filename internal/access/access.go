@@ -104,6 +104,14 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+	// Research (internal/research): questionnaires, interview and
+	// site-observation records. Everyone on the project reads what is
+	// theirs to see (customers: questionnaires sent to them and records
+	// not marked internal); PM and consultants run the research; the
+	// customer PM and key users answer what was sent to them.
+	ResearchView   Action = "research.view"
+	ResearchManage Action = "research.manage" // questionnaires, records, reopen, to requirement
+	ResearchAnswer Action = "research.answer" // fill in a questionnaire sent to you
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +147,10 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+	// Research (internal/research).
+	ResearchView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	ResearchManage: {RolePM, RoleConsultant},
+	ResearchAnswer: {RoleCustomerPM, RoleKeyUser},
 }
 
 var allowed = func() map[Action]map[Role]bool {

@@ -22,6 +22,7 @@ import (
 	"golive/internal/methodology"
 	"golive/internal/notify"
 	"golive/internal/project"
+	"golive/internal/research"
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
@@ -48,6 +49,7 @@ type App struct {
 	// ----- data migration (internal/datamigration) -----
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
+	Research *research.Service // questionnaires, interviews, observations (internal/research)
 	WorkCal *workcal.Service // working calendar per project (editing)
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
@@ -119,6 +121,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("research", research.Views(), "internal/research/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -150,6 +153,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
 	// ----- end data migration -----
+	// ----- research (internal/research) -----
+	// The requirement pool installs itself as the candidate sink
+	// (a.Research.SetCandidateSink) once it is merged.
+	a.Research = research.NewService(d, a.Audit, a.Projects, a.Notify)
+	a.Discuss.Register(research.DiscussKind, a.Research.DiscussTarget)
+	a.Trash.Register("rs_template", research.TemplateTrash{S: a.Research})
+	a.Trash.Register("rs_questionnaire", research.QuestionnaireTrash{S: a.Research})
+	a.Trash.Register("rs_record", research.RecordTrash{S: a.Research})
+	if err := a.Research.EnsureBuiltin(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("research templates: %w", err)
+	}
+	// ----- end research -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
