@@ -49,7 +49,10 @@ type App struct {
 	// ----- data migration (internal/datamigration) -----
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
-	Research *research.Service // questionnaires, interviews, observations (internal/research)
+
+	// Research: questionnaires, interviews, observations (internal/research).
+	Research *research.Service
+
 	WorkCal *workcal.Service // working calendar per project (editing)
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker

@@ -103,7 +103,7 @@ func writeResponses(c *web.Ctx, q Questionnaire, rs []Response) error {
 			}
 		default:
 			for _, t := range qa.Texts {
-				if err := put(s2, row, append(append([]any{}, base...), t.Name+"：" + t.Text)); err != nil {
+				if err := put(s2, row, append(append([]any{}, base...), t.Name+"："+t.Text)); err != nil {
 					return err
 				}
 				row++

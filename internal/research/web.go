@@ -545,12 +545,12 @@ func (h *Web) ExportResponses(c *web.Ctx) error {
 
 type respPage struct {
 	web.Base
-	P         project.Project
-	Q         Questionnaire
-	R         Response
-	L         map[string]string
-	Links     map[string]Link
-	CanManage bool
+	P          project.Project
+	Q          Questionnaire
+	R          Response
+	L          map[string]string
+	Links      map[string]Link
+	CanManage  bool
 	CanConvert bool
 }
 
