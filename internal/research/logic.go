@@ -20,27 +20,36 @@ func Sentences(notes string) []string {
 		cur.Reset()
 	}
 	rs := []rune(notes)
+	const closers = "”’」』)）\"'"
+	ended := false // the sentence has its end mark; closing quotes may follow
 	for i, r := range rs {
-		switch r {
-		case '\n', '\r':
+		next := rune(0)
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		switch {
+		case r == '\n' || r == '\r':
 			flush()
+			ended = false
 			continue
-		case '。', '！', '？', '!', '?':
+		case strings.ContainsRune("。！？!?", r):
 			cur.WriteRune(r)
-			// Keep a run of end marks and a closing quote with the sentence.
-			if i+1 < len(rs) && strings.ContainsRune("。！？!?”’」』)）", rs[i+1]) {
-				continue
-			}
-			flush()
-			continue
-		case '.':
+			ended = true
+		case r == '.':
 			cur.WriteRune(r)
-			if i+1 == len(rs) || unicode.IsSpace(rs[i+1]) {
-				flush()
-			}
+			ended = next == 0 || unicode.IsSpace(next)
+		case ended && strings.ContainsRune(closers, r):
+			cur.WriteRune(r)
+		default:
+			cur.WriteRune(r)
+			ended = false
 			continue
 		}
-		cur.WriteRune(r)
+		// Keep a run of end marks and closing quotes with the sentence.
+		if ended && (next == 0 || !strings.ContainsRune("。！？!?"+closers, next)) {
+			flush()
+			ended = false
+		}
 	}
 	flush()
 	return out
