@@ -14,7 +14,7 @@ import (
 	"golive/internal/project"
 )
 
-//go:embed views
+//go:embed views/*.html
 var viewsFS embed.FS
 
 // Views returns the module's templates.
