@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"golive/internal/access"
 	"golive/internal/app/apptest"
 	"golive/internal/research"
 )
@@ -93,5 +94,55 @@ func TestResearchQuestionnaire(t *testing.T) {
 			t.Fatalf("response page: %d", st)
 		}
 		mustContain(t, "response", tb.bodyText(), "华东配送中心", "ASN", "4 / 5")
+	})
+}
+
+// TestResearchRecord: a consultant writes up an interview, turns one of
+// its sentences into a requirement (the pool stands in as a recorder) and
+// sees the link back; the key user never sees the internal record.
+func TestResearchRecord(t *testing.T) {
+	b := newBrowser(t)
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		var got []research.Candidate
+		e.App.Research.SetCandidateSink(func(_ context.Context, _ *access.Principal, c research.Candidate) (int64, string, error) {
+			got = append(got, c)
+			return 77, "REQ-007", nil
+		})
+		tb := b.session(t, e)
+		tb.loginAs(apptest.Consultant)
+		base := "/projects/" + strconv.FormatInt(e.ProjectA.ID, 10) + "/research"
+		if st := tb.open(base); st != 200 {
+			t.Fatalf("research page: %d", st)
+		}
+		tb.do(chromedp.Click(chromedp.CSS(`#rs-r-new-box summary`)))
+		tb.fill("rs-rtitle", "财务总监访谈")
+		tb.do(chromedp.SetValue(chromedp.ID("rs-date"), "2026-03-01"))
+		tb.fill("rs-who", "刘总监")
+		tb.fill("rs-notes", "月结要 6 天。希望自动对账！\n审批走纸质单据？")
+		if st := tb.submit(chromedp.Click(chromedp.CSS(`#rs-r-new button[type=submit]`))); st != 200 {
+			t.Fatalf("create record: %d: %s", st, clip(tb.bodyText()))
+		}
+		if n := eval[int](tb, `document.querySelectorAll('.rs-sentences li').length`); n != 3 {
+			t.Fatalf("%d sentences, want 3", n)
+		}
+		if st := tb.submit(chromedp.Click(chromedp.CSS(`#s-2 button`))); st != 200 {
+			t.Fatalf("to requirement: %d", st)
+		}
+		mustContain(t, "converted", tb.text("#s-2"), "已转为 REQ-007")
+		if href := eval[string](tb, `document.querySelector('#s-2 a').getAttribute('href')`); href != "/projects/"+strconv.FormatInt(e.ProjectA.ID, 10)+"/requirements/77" {
+			t.Fatalf("link %s", href)
+		}
+		if len(got) != 1 || got[0].Title != "希望自动对账！" || got[0].SourceKind != "interview" {
+			t.Fatalf("candidates %+v", got)
+		}
+		tb.shot("research-record")
+		recordPath := tb.path()
+		tb.logout()
+		tb.loginAs(apptest.KeyUser)
+		if st := tb.open(recordPath); st != 404 {
+			t.Fatalf("key user opens the internal record: %d", st)
+		}
+		tb.open(base)
+		mustNotContain(t, "key user's research page", tb.bodyText(), "财务总监访谈")
 	})
 }
