@@ -137,6 +137,14 @@ func TestResearchRecord(t *testing.T) {
 		}
 		tb.shot("research-record")
 		recordPath := tb.path()
+		tb.open(base)
+		mustContain(t, "research page", tb.bodyText(), "财务总监访谈", "内部")
+		tb.shot("research-index")
+		if st := tb.open("/research/templates"); st != 200 {
+			t.Fatalf("library: %d", st)
+		}
+		mustContain(t, "library", tb.bodyText(), "财务模块调研问卷", "仓储业务调研问卷")
+		tb.shot("research-library")
 		tb.logout()
 		tb.loginAs(apptest.KeyUser)
 		if st := tb.open(recordPath); st != 404 {
