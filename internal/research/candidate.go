@@ -61,6 +61,12 @@ func (s *Service) convert(ctx context.Context, p *access.Principal, c Candidate,
 	var resID int64
 	var existing Link
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		// A reservation older than five minutes lost its process between
+		// the sink and the record: release it.
+		if _, err := tx.Exec(ctx, `DELETE FROM rs_candidates WHERE source_kind = ? AND source_id = ? AND source_key = ? AND req_id IS NULL AND created_ms < ?`,
+			c.SourceKind, c.SourceID, key, db.Now()-5*60*1000); err != nil {
+			return err
+		}
 		var reqID *int64
 		var num string
 		err := tx.QueryRow(ctx, `SELECT id, req_id, req_number FROM rs_candidates WHERE source_kind = ? AND source_id = ? AND source_key = ?`,
