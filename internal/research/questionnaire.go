@@ -608,7 +608,7 @@ func (s *Service) SaveAnswers(ctx context.Context, p *access.Principal, projectI
 		out = *x
 		action := "save"
 		if in.Submit {
-			action = "submit"
+			action = "answer"
 			var author int64
 			if err := tx.QueryRow(ctx, `SELECT COALESCE(created_by, 0) FROM rs_questionnaires WHERE id = ?`, id).Scan(&author); err != nil {
 				return err
