@@ -31,6 +31,9 @@ func TestResearchQuestionnaire(t *testing.T) {
 		}
 		tb := b.session(t, e)
 		tb.loginAs(apptest.KeyUser)
+		// The project overview says a questionnaire waits.
+		tb.open("/projects/" + strconv.FormatInt(e.ProjectA.ID, 10))
+		mustContain(t, "overview", tb.bodyText(), "有 1 份调研问卷等您填写")
 		// The notification leads to the form.
 		if st := tb.open("/notifications"); st != 200 {
 			t.Fatalf("notifications: %d", st)

@@ -20,6 +20,7 @@ func (a *App) researchRoutes() {
 	upload := web.BodyLimit(a.Discuss.MaxUpload + 1<<20)
 
 	s.AddProjectNav("research.nav", "/research", "research", access.ResearchView)
+	s.AddOverviewNotices(w.Notices)
 
 	s.Page("GET /research/templates", w.Library)
 	s.Page("GET /research/templates.xlsx", w.ExportTemplates)

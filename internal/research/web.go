@@ -1006,3 +1006,25 @@ func (it answerItem) Cell(r, c int) string {
 	}
 	return ""
 }
+
+// Notices tells a recipient on the project overview how many
+// questionnaires wait for their answers.
+func (h *Web) Notices(c *web.Ctx, projectID int64) []web.Notice {
+	if c.P == nil || c.P.Vendor {
+		return nil
+	}
+	qs, _, err := h.svc.Questionnaires(c.Context(), c.P, projectID)
+	if err != nil {
+		return nil
+	}
+	open := 0
+	for _, q := range qs {
+		if q.Mine != nil && q.Mine.Status != StatusSubmitted {
+			open++
+		}
+	}
+	if open == 0 {
+		return nil
+	}
+	return []web.Notice{{Level: "info", Text: c.T("research.notice_open", open), Href: projectPath(projectID), Link: c.T("research.notice_link")}}
+}
