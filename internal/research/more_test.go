@@ -56,7 +56,9 @@ func TestConvertOnce(t *testing.T) {
 		if _, err := s.SentenceToRequirement(ctx, con, e.ProjectA.ID, x2.ID, 1); err == nil {
 			t.Fatal("a failing sink converted")
 		}
-		s.SetCandidateSink(func(context.Context, *access.Principal, research.Candidate) (int64, string, error) { return 9, "REQ-009", nil })
+		s.SetCandidateSink(func(context.Context, *access.Principal, research.Candidate) (int64, string, error) {
+			return 9, "REQ-009", nil
+		})
 		if l, err := s.SentenceToRequirement(ctx, con, e.ProjectA.ID, x2.ID, 1); err != nil || l.ReqNumber != "REQ-009" {
 			t.Fatalf("retry after failure: %+v %v", l, err)
 		}
