@@ -25,6 +25,10 @@ func TestResearchHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, b := itoa(e.ProjectA.ID), itoa(e.ProjectB.ID)
+		// The draft's page: the edit form and the questions.
+		if r := e.Do(t, apptest.Consultant, "GET", "/projects/"+a+"/research/questionnaires/"+itoa(q.ID), nil); r.Status != 200 || !strings.Contains(r.Body, `id="rs-edit"`) || !strings.Contains(r.Body, "满意度") {
+			t.Errorf("draft page: %d", r.Status)
+		}
 		for _, path := range []string{
 			"/projects/" + b + "/research/questionnaires/" + itoa(q.ID),
 			"/projects/" + b + "/research/records/" + itoa(rec.ID),

@@ -453,3 +453,9 @@ func AnswerText(q Question, a Answer) string {
 	}
 	return a.Text
 }
+
+// Lookup returns the question of a key (the zero Question when none).
+func (b Body) Lookup(key string) Question {
+	q, _ := b.Question(key)
+	return q
+}
