@@ -93,6 +93,13 @@ func TestResearchQuestionnaire(t *testing.T) {
 			t.Fatalf("冷藏 bar: %d", n)
 		}
 		tb.shot("research-aggregate")
+		// The same page in English.
+		if st := tb.submit(chromedp.Click(chromedp.CSS(`form[action="/lang"] button[value="en"]`))); st != 200 {
+			t.Fatalf("switch to English: %d", st)
+		}
+		mustContain(t, "English aggregate", tb.text("#rs-aggregate"), "Per question", "1 answered", "average 4.0")
+		tb.shot("research-aggregate-en")
+		tb.submit(chromedp.Click(chromedp.CSS(`form[action="/lang"] button[value="zh-CN"]`)))
 		if st := tb.submit(chromedp.Click(chromedp.CSS(`#rs-responses tbody a`))); st != 200 {
 			t.Fatalf("response page: %d", st)
 		}
