@@ -123,6 +123,14 @@ const (
 	RequirementView   Action = "requirement.view"
 	RequirementEdit   Action = "requirement.edit"   // create, edit, delete, submit, matrix, functions, generate tasks (with TaskCreate)
 	RequirementReview Action = "requirement.review" // confirm, ask for clarification, reject, accept
+	// Research (internal/research): questionnaires, interview and
+	// site-observation records. Everyone on the project reads what is
+	// theirs to see (customers: questionnaires sent to them and records
+	// not marked internal); PM and consultants run the research; the
+	// customer PM and key users answer what was sent to them.
+	ResearchView   Action = "research.view"
+	ResearchManage Action = "research.manage" // questionnaires, records, reopen, to requirement
+	ResearchAnswer Action = "research.answer" // fill in a questionnaire sent to you
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -167,6 +175,10 @@ var table = map[Action][]Role{
 	RequirementView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
 	RequirementEdit:   {RolePM, RoleConsultant},
 	RequirementReview: {RoleCustomerPM},
+	// Research (internal/research).
+	ResearchView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	ResearchManage: {RolePM, RoleConsultant},
+	ResearchAnswer: {RoleCustomerPM, RoleKeyUser},
 }
 
 var allowed = func() map[Action]map[Role]bool {

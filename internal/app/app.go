@@ -24,6 +24,7 @@ import (
 	"golive/internal/notify"
 	"golive/internal/project"
 	"golive/internal/requirement"
+	"golive/internal/research"
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
@@ -50,6 +51,10 @@ type App struct {
 	// ----- data migration (internal/datamigration) -----
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
+
+	// Research: questionnaires, interviews, observations (internal/research).
+	Research *research.Service
+
 	WorkCal *workcal.Service // working calendar per project (editing)
 	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
 	Funds     *funds.Service
@@ -128,6 +133,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
 	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
 	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
+	views.Add("research", research.Views(), "internal/research/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -172,6 +178,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
 	a.Trash.Register("req_function", requirement.FunctionTrashSource{S: a.Requirements})
 	// ----- end requirements -----
+	// ----- research (internal/research) -----
+	// A sentence of an interview or an answer to a questionnaire becomes a
+	// draft requirement in the pool, linking back to where it was said.
+	a.Research = research.NewService(d, a.Audit, a.Projects, a.Notify)
+	a.Research.SetCandidateSink(func(ctx context.Context, p *access.Principal, c research.Candidate) (int64, string, error) {
+		r, err := a.Requirements.CreateFromSource(ctx, p, c.ProjectID, requirement.SourceDraft{Title: c.Title, Description: c.Description,
+			SourceKind: c.SourceKind, SourceID: c.SourceID, SourceRef: c.SourceRef, SourceURL: c.SourceURL})
+		return r.ID, r.Ref(), err
+	})
+	a.Discuss.Register(research.DiscussKind, a.Research.DiscussTarget)
+	a.Trash.Register("rs_template", research.TemplateTrash{S: a.Research})
+	a.Trash.Register("rs_questionnaire", research.QuestionnaireTrash{S: a.Research})
+	a.Trash.Register("rs_record", research.RecordTrash{S: a.Research})
+	if err := a.Research.EnsureBuiltin(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("research templates: %w", err)
+	}
+	// ----- end research -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {

@@ -73,6 +73,7 @@ func (a *App) routes(views *web.Views) {
 	a.workRoutes()
 	a.discussRoutes() // comments, attachments, watchers, notifications
 	a.dataMigrationRoutes()
+	a.researchRoutes() // questionnaires, interviews, observations (internal/research)
 	a.requirementRoutes()
 	a.fundsRoutes() // fund centre: contracts, payment milestones, receivables
 	// Members and activity close every project's navigation.

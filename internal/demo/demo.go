@@ -142,6 +142,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadFunds(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("funds: %w", err)
 	}
+	if err := LoadResearch(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("research: %w", err)
+	}
 	return true, nil
 }
 
