@@ -104,6 +104,13 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Change control and requirement baselines (internal/change). Voting
+	// is personal (members of the project's board) and so is signing a
+	// baseline (its named signers), so neither is a row here.
+	ChangeView    Action = "change.view"    // change requests, board, baselines, change log
+	ChangeRequest Action = "change.request" // open a change request (either side)
+	ChangeManage  Action = "change.manage"  // board, signers, baselines, close a vote, pre-approve a standard change
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +146,11 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Change control (internal/change).
+	ChangeView:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	ChangeRequest: {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
+	ChangeManage:  {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -252,6 +264,7 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+	"cost_minor":   true, // a change request's cost (internal/change)
 }
 
 // IsCostField reports whether a field name carries money a customer must

@@ -37,9 +37,9 @@ type Outcome string
 
 const (
 	Pending  Outcome = "open"
-	Approved Outcome = "approved"
-	Rejected Outcome = "rejected"
-	Deferred Outcome = "deferred"
+	OutApproved Outcome = "approved"
+	OutRejected Outcome = "rejected"
+	OutDeferred Outcome = "deferred"
 )
 
 // Board is a decision body: its members (both sides), the chair (one of
@@ -120,23 +120,23 @@ func Decide(b Board, votes []Ballot, final bool) (Outcome, Why) {
 	switch b.Rule {
 	case RuleUnanimous:
 		if t.Reject > 0 {
-			return Rejected, WhyDecided
+			return OutRejected, WhyDecided
 		}
 		if remaining > 0 && !final {
 			return Pending, WhyWaiting
 		}
 		if t.Defer > 0 {
-			return Deferred, WhyDecided
+			return OutDeferred, WhyDecided
 		}
-		return Approved, WhyDecided
+		return OutApproved, WhyDecided
 	case RuleChair:
 		switch t.Chair {
 		case VoteApprove:
-			return Approved, WhyDecided
+			return OutApproved, WhyDecided
 		case VoteReject:
-			return Rejected, WhyDecided
+			return OutRejected, WhyDecided
 		case VoteDefer:
-			return Deferred, WhyDecided
+			return OutDeferred, WhyDecided
 		}
 		return Pending, WhyChairVote
 	default: // majority of the votes cast
@@ -144,29 +144,29 @@ func Decide(b Board, votes []Ballot, final bool) (Outcome, Why) {
 			// Early only when the remaining members cannot overturn it.
 			switch {
 			case 2*t.Approve > n:
-				return Approved, WhyDecided
+				return OutApproved, WhyDecided
 			case 2*t.Reject > n:
-				return Rejected, WhyDecided
+				return OutRejected, WhyDecided
 			case 2*t.Defer > n:
-				return Deferred, WhyDecided
+				return OutDeferred, WhyDecided
 			}
 			return Pending, WhyWaiting
 		}
 		switch {
 		case 2*t.Approve > t.Cast:
-			return Approved, WhyDecided
+			return OutApproved, WhyDecided
 		case 2*t.Reject > t.Cast:
-			return Rejected, WhyDecided
+			return OutRejected, WhyDecided
 		case t.Approve == t.Reject && t.Approve > 0:
 			switch t.Chair {
 			case VoteApprove:
-				return Approved, WhyTie
+				return OutApproved, WhyTie
 			case VoteReject:
-				return Rejected, WhyTie
+				return OutRejected, WhyTie
 			}
-			return Deferred, WhyTie
+			return OutDeferred, WhyTie
 		}
-		return Deferred, WhyDecided
+		return OutDeferred, WhyDecided
 	}
 }
 
