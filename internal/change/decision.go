@@ -36,7 +36,7 @@ func (v Vote) Valid() bool { return slices.Contains(Votes, v) }
 type Outcome string
 
 const (
-	Pending  Outcome = "open"
+	Pending     Outcome = "open"
 	OutApproved Outcome = "approved"
 	OutRejected Outcome = "rejected"
 	OutDeferred Outcome = "deferred"
