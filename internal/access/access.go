@@ -105,6 +105,14 @@ const (
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
 
+	// Requirements (internal/requirement): the pool, review, priority
+	// matrix, function list, traceability. Everyone on the project reads
+	// (customers only customer-visible requirements); the delivery team
+	// edits and builds the function list; the customer PM reviews.
+	RequirementView   Action = "requirement.view"
+	RequirementEdit   Action = "requirement.edit"   // create, edit, delete, submit, matrix, functions, generate tasks (with TaskCreate)
+	RequirementReview Action = "requirement.review" // confirm, ask for clarification, reject, accept
+
 	// Change control and requirement baselines (internal/change). Voting
 	// is personal (members of the project's board) and so is signing a
 	// baseline (its named signers), so neither is a row here.
@@ -146,6 +154,11 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Requirements (internal/requirement).
+	RequirementView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	RequirementEdit:   {RolePM, RoleConsultant},
+	RequirementReview: {RoleCustomerPM},
 
 	// Change control (internal/change).
 	ChangeView:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},

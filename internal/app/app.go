@@ -22,6 +22,7 @@ import (
 	"golive/internal/methodology"
 	"golive/internal/notify"
 	"golive/internal/project"
+	"golive/internal/requirement"
 	"golive/internal/trash"
 	"golive/internal/web"
 	"golive/internal/work"
@@ -56,6 +57,8 @@ type App struct {
 	Notify     *notify.Service
 	stopMailer context.CancelFunc
 	handler    http.Handler
+	// Requirements (internal/requirement): pool, review, matrix, functions, traceability.
+	Requirements *requirement.Service
 }
 
 // Options tune New for commands that need less than a server.
@@ -119,6 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -150,6 +154,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
 	// ----- end data migration -----
+	// ----- requirements (internal/requirement) -----
+	a.Requirements = requirement.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
+	a.Trash.Register("function", requirement.FunctionTrashSource{S: a.Requirements})
+	// ----- end requirements -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
