@@ -14,6 +14,7 @@ import (
 	"golive/internal/access"
 	"golive/internal/audit"
 	"golive/internal/auth"
+	"golive/internal/change"
 	"golive/internal/config"
 	"golive/internal/datamigration"
 	"golive/internal/db"
@@ -59,6 +60,8 @@ type App struct {
 	handler    http.Handler
 	// Requirements (internal/requirement): pool, review, matrix, functions, traceability.
 	Requirements *requirement.Service
+	// Change control and requirement baselines (internal/change).
+	Change *change.Service
 }
 
 // Options tune New for commands that need less than a server.
@@ -123,6 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
 	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
+	views.Add("change", change.Views(), "internal/change/views")                      // change control
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -159,6 +163,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
 	a.Trash.Register("function", requirement.FunctionTrashSource{S: a.Requirements})
 	// ----- end requirements -----
+	// ----- change control (internal/change) -----
+	a.Change = change.NewService(d, a.Audit, a.Projects, a.Notify, change.NewPool(a.Requirements))
+	a.Discuss.Register(change.DiscussKind, a.Change.DiscussTarget)
+	a.Requirements.RegisterTrace("change_request", "change.trace_label", a.Change.Trace)
+	// ----- end change control -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {

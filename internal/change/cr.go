@@ -190,10 +190,16 @@ func (in *CRInput) Validate() error {
 				v.Priority = "should"
 			}
 			validate.Enum(&f, key+".priority", v.Priority, Priorities...)
-			if v.Value < 0 || v.Value > 5 {
+			if v.Value == 0 {
+				v.Value = 3
+			}
+			if v.Effort == 0 {
+				v.Effort = 3
+			}
+			if v.Value < 1 || v.Value > 5 {
 				f.Add(key+".value", "change.score_range")
 			}
-			if v.Effort < 0 || v.Effort > 5 {
+			if v.Effort < 1 || v.Effort > 5 {
 				f.Add(key+".effort", "change.score_range")
 			}
 			v.Name, v.Kind, v.EffortTenths, v.ReqIDs = "", "", 0, nil
@@ -266,7 +272,7 @@ type Pool interface {
 	SetStatusTx(ctx context.Context, tx *db.Tx, p *access.Principal, projectID, reqID int64, status string) error
 	// ApplyTx performs one approved item and returns its number (a new
 	// one for an added item) and, for an added function, what tasks need.
-	ApplyTx(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, it Item) (number string, fn *NewFunc, err error)
+	ApplyTx(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, cr CR, it Item) (number string, fn *NewFunc, err error)
 	// Changing is the status a requirement has while a change touches it.
 	Changing() string
 }

@@ -420,7 +420,7 @@ func (s *Service) finalize(ctx context.Context, tx *db.Tx, p *access.Principal, 
 			if s.pool == nil {
 				continue
 			}
-			num, fn, err := s.pool.ApplyTx(ctx, tx, p, c.ProjectID, *it)
+			num, fn, err := s.pool.ApplyTx(ctx, tx, p, c.ProjectID, c, *it)
 			if err != nil {
 				return nil, err
 			}
@@ -539,6 +539,16 @@ func createTasksTx(ctx context.Context, tx *db.Tx, p *access.Principal, c CR, fn
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO cr_tasks (cr_id, task_id) VALUES (?, ?)`, c.ID, tid); err != nil {
 			return err
+		}
+		if fn.ID > 0 {
+			// The function's own link to its task, as the pool's "generate
+			// tasks" writes it, so traceability shows the task.
+			if _, err := tx.Exec(ctx, `INSERT INTO function_tasks (project_id, function_id, task_id, created_ms) VALUES (?, ?, ?, ?)`, c.ProjectID, fn.ID, tid, now); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE functions SET tasks_generated_ms = ? WHERE id = ? AND tasks_generated_ms IS NULL`, now, fn.ID); err != nil {
+				return err
+			}
 		}
 		if err := audit.Record(ctx, tx, p, audit.Entry{ProjectID: c.ProjectID, Entity: "task", EntityID: tid, Action: "create", Summary: "#" + strconv.FormatInt(number, 10) + " " + fn.Name,
 			After: map[string]any{"title": fn.Number + " " + fn.Name, "change_request": c.Code}, Internal: true}); err != nil {

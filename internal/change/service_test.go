@@ -75,14 +75,14 @@ func (f *fakePool) SetStatusTx(_ context.Context, _ *db.Tx, _ *access.Principal,
 	return nil
 }
 
-func (f *fakePool) ApplyTx(_ context.Context, _ *db.Tx, _ *access.Principal, _ int64, it change.Item) (string, *change.NewFunc, error) {
+func (f *fakePool) ApplyTx(_ context.Context, _ *db.Tx, _ *access.Principal, _ int64, _ change.CR, it change.Item) (string, *change.NewFunc, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.applied = append(f.applied, it)
 	if it.Target == "function" && it.Op == "add" {
 		f.nextFn++
 		num := fmt.Sprintf("FN-%03d", f.nextFn)
-		return num, &change.NewFunc{ID: int64(f.nextFn), Number: num, Name: it.Values.Name, Kind: it.Values.Kind, EffortTenths: it.Values.EffortTenths}, nil
+		return num, &change.NewFunc{Number: num, Name: it.Values.Name, Kind: it.Values.Kind, EffortTenths: it.Values.EffortTenths}, nil
 	}
 	if it.Target == "requirement" && it.Op == "add" {
 		f.nextReq++
