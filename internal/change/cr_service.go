@@ -94,7 +94,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int
 			return apperr.New(apperr.Invalid, "change.no_board")
 		}
 		var f apperr.Fields
-		live := false
+		live := in.RequestedBy == p.UserID // the caller (an administrator need not be a member)
 		for _, mb := range bv.Members {
 			live = live || mb.UserID == in.RequestedBy
 		}

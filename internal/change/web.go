@@ -764,7 +764,7 @@ func (h *Web) Baselines(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "change/confirmations.html", vm)
+	return c.Render(http.StatusOK, "change/baselines.html", vm)
 }
 
 // CreateBaseline assembles the next version from the pool.
@@ -788,7 +788,7 @@ func (h *Web) CreateBaseline(c *web.Ctx) error {
 			return perr
 		}
 		vm.In, vm.Errors, vm.Message = in, fields, msg
-		return c.Render(status, "change/confirmations.html", vm)
+		return c.Render(status, "change/baselines.html", vm)
 	}
 	c.Flash("change.baseline_created", b.Label)
 	return c.Redirect(h.baselineLink(id, b.ID))
@@ -812,18 +812,18 @@ type docFunc struct {
 
 type docPage struct {
 	web.Base
-	PID       int64
-	B         baselineRow
-	Reqs      []docReq
-	Funcs     []docFunc
-	Signers   []signerRow
-	Me        *Signer
-	CanManage bool
-	Errors    map[string]string
-	Message   string
-	Project   string
-	Customer  string
-	Effort    string
+	PID         int64
+	B           baselineRow
+	Reqs        []docReq
+	Funcs       []docFunc
+	Signers     []signerRow
+	Me          *Signer
+	CanManage   bool
+	Errors      map[string]string
+	Message     string
+	ProjectName string
+	Customer    string
+	Effort      string
 }
 
 type signerRow struct {
@@ -842,7 +842,7 @@ func (h *Web) docPage(c *web.Ctx, id, bid int64) (docPage, error) {
 	}
 	b.Title = bl.Title + " " + bl.Label
 	vm := docPage{Base: b, PID: id, B: h.baselineRow(c, bl), CanManage: c.P.Can(m, access.ChangeManage), Errors: map[string]string{},
-		Project: pr.Name, Customer: pr.CustomerName, Effort: FormatTenths(bl.EffortTenths)}
+		ProjectName: pr.Name, Customer: pr.CustomerName, Effort: FormatTenths(bl.EffortTenths)}
 	for _, r := range bl.Content.Requirements {
 		vm.Reqs = append(vm.Reqs, docReq{Req: r, PriorityText: c.T("change.priority." + r.Priority), Funcs: strings.Join(bl.Content.FuncsOf(r.Number), ", ")})
 	}
