@@ -84,10 +84,13 @@ func (s *Service) ScopeCreep(ctx context.Context, p *access.Principal, projectID
 		return out, err
 	}
 	var major, minor int
-	err := s.db.QueryRow(ctx, `SELECT major, minor, effort_tenths FROM req_baselines WHERE project_id = ? AND status = 'signed' ORDER BY major, minor LIMIT 1`, projectID).
-		Scan(&major, &minor, &out.BaseEffortTenths)
+	var signed int64
+	err := s.db.QueryRow(ctx, `SELECT major, minor, effort_tenths, COALESCE(signed_ms, 0) FROM req_baselines WHERE project_id = ? AND status = 'signed' ORDER BY major, minor LIMIT 1`, projectID).
+		Scan(&major, &minor, &out.BaseEffortTenths, &signed)
 	if err == nil {
 		out.BaseLabel = label(major, minor)
+		// The line starts at 0 % on the day the first baseline was signed.
+		out.Points = append(out.Points, CreepPoint{Day: dayOf(signed), CRCode: out.BaseLabel})
 	}
 	rows, err := s.db.Query(ctx, `SELECT number, source, status, effort_tenths, COALESCE(decided_ms, 0) FROM change_requests WHERE project_id = ? AND deleted_ms IS NULL
 		ORDER BY COALESCE(decided_ms, 0), number`, projectID)

@@ -249,7 +249,7 @@ func TestVotingAndDecision(t *testing.T) {
 			t.Errorf("change log: %v %d", err, len(log))
 		}
 		creep, err := x.svc.ScopeCreep(ctx, pm, x.a)
-		if err != nil || creep.BaseLabel != "V1.0" || len(creep.Points) != 1 || creep.Percent < 36.6 || creep.Percent > 36.7 {
+		if err != nil || creep.BaseLabel != "V1.0" || len(creep.Points) != 2 || creep.Points[0].Percent != 0 || creep.Percent < 36.6 || creep.Percent > 36.7 {
 			t.Errorf("scope creep: %v %+v", err, creep)
 		}
 
