@@ -161,7 +161,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	// ----- requirements (internal/requirement) -----
 	a.Requirements = requirement.NewService(d, a.Audit, a.Projects, a.Work)
 	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
-	a.Trash.Register("function", requirement.FunctionTrashSource{S: a.Requirements})
+	a.Trash.Register("req_function", requirement.FunctionTrashSource{S: a.Requirements})
 	// ----- end requirements -----
 	// ----- change control (internal/change) -----
 	a.Change = change.NewService(d, a.Audit, a.Projects, a.Notify, change.NewPool(a.Requirements))

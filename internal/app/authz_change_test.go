@@ -167,7 +167,9 @@ func authzChangeRows() []authzRow {
 	editJSON := func(t *testing.T, x *authzFix, _ apptest.Who) any {
 		return change.BaselineInput{Title: "改名的确认书", Version: blVersion(t, x)}
 	}
-	signForm := func(t *testing.T, x *authzFix, _ apptest.Who) any { return url.Values{"sha256": {blHash(t, x)}}.Encode() }
+	signForm := func(t *testing.T, x *authzFix, _ apptest.Who) any {
+		return url.Values{"sha256": {blHash(t, x)}}.Encode()
+	}
 	signJSON := func(t *testing.T, x *authzFix, _ apptest.Who) any { return change.SignInput{SHA256: blHash(t, x)} }
 	comment := func(_ *testing.T, x *authzFix, _ apptest.Who) any {
 		return url.Values{"body": {"变更评论 " + strconv.Itoa(x.next())}}.Encode()

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"golive/internal/access"
 	"golive/internal/app"
@@ -104,20 +105,23 @@ func LoadChange(ctx context.Context, a *app.App, projectIDs []int64) error {
 	if taskID > 0 {
 		tasks = []int64{taskID}
 	}
-	var oee, trace int64
-	for _, r := range content.Requirements {
-		switch r.Number {
-		case 1:
-			trace = r.ID
-		case 2:
-			oee = r.ID
+	// The OEE board and batch traceability (the pool's demo has both);
+	// otherwise the first two requirements in scope.
+	pick := func(want string, fallback int) requirement.ContentRequirement {
+		for _, r := range content.Requirements {
+			if strings.Contains(r.Title, want) {
+				return r
+			}
 		}
+		return content.Requirements[min(fallback, len(content.Requirements)-1)]
 	}
+	oeeReq, traceReq := pick("OEE", 1), pick("追溯", 0)
+	oee, trace := oeeReq.ID, traceReq.ID
 	approved, err := cs.Create(ctx, cpm, id, change.CRInput{Title: "OEE 看板增加停机原因分析", Reason: "试运行中发现停机原因需要按类别统计，才能做改善",
 		Description: "在 OEE 看板上增加停机原因帕累托图，停机原因由班组长在终端上选择。", Urgency: "high", EffortTenths: 60, CostMinor: 1800000, TaskIDs: tasks,
 		Items: []change.ItemInput{
-			{Target: "requirement", Op: "change", TargetID: oee, Values: change.Values{Title: "设备 OEE 看板（含停机原因分析）", Module: "设备管理", Priority: "must", Value: 5, Effort: 4,
-				Acceptance: "按班次显示可用率、性能、良品率；停机原因按类别排序"}},
+			{Target: "requirement", Op: "change", TargetID: oee, Values: change.Values{Title: oeeReq.Title + "（含停机原因分析）", Module: oeeReq.Module, Priority: "must",
+				Value: 5, Effort: int64(oeeReq.Effort), Description: oeeReq.Description, Acceptance: oeeReq.Acceptance + " 停机原因按类别排序。"}},
 			{Target: "function", Op: "add", Values: change.Values{Name: "停机原因采集终端界面", Kind: "custom", EffortTenths: 60, ReqIDs: []int64{oee}}},
 		}})
 	if err != nil {
@@ -131,8 +135,9 @@ func LoadChange(ctx context.Context, a *app.App, projectIDs []int64) error {
 	}
 	pending, err := cs.Create(ctx, ku, id, change.CRInput{Title: "追溯查询支持手机扫码", Reason: "仓库现场没有电脑，需要用手机扫码查批次",
 		Urgency: "normal", EffortTenths: 45, CostMinor: 1200000,
-		Items: []change.ItemInput{{Target: "requirement", Op: "change", TargetID: trace, Values: change.Values{Title: "生产工单按批次追溯物料（含手机扫码）",
-			Module: "生产管理", Priority: "must", Value: 5, Effort: 4, Acceptance: "手机或 PDA 扫描成品条码可查到原材料批次及供应商"}}}})
+		Items: []change.ItemInput{{Target: "requirement", Op: "change", TargetID: trace, Values: change.Values{Title: traceReq.Title + "（含手机扫码）",
+			Module: traceReq.Module, Priority: traceReq.Priority, Value: int64(traceReq.Value), Effort: int64(traceReq.Effort), Description: traceReq.Description,
+			Acceptance: "手机或 PDA 扫描成品条码可查到原材料批次及供应商"}}}})
 	if err != nil {
 		return fmt.Errorf("pending CR: %w", err)
 	}

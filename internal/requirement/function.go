@@ -420,7 +420,7 @@ func (s *Service) RestoreFunction(ctx context.Context, p *access.Principal, id i
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: id, Action: "restore", Summary: f.Ref() + " " + f.Title, After: f.auditView()})
+		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "restore", Summary: f.Ref() + " " + f.Title, After: f.auditView()})
 	}))
 }
 
@@ -535,7 +535,7 @@ func (s *Service) GenerateTasks(ctx context.Context, p *access.Principal, projec
 			projectID, funcID, t.ID, db.Now()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: funcID, Action: "generate_tasks",
+		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: funcID, Action: "fn_tasks",
 			Summary: f.Ref() + " " + f.Title, After: map[string]any{"task_ids": []int64{t.ID}}, Internal: true})
 	})
 	if err != nil {

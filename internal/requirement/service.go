@@ -433,9 +433,23 @@ func (s *Service) setStatus(ctx context.Context, tx *db.Tx, p *access.Principal,
 	}
 	before := r.Status
 	r.Status, r.Version, r.UpdatedMS = to, r.Version+1, now
-	return r, audit.Record(ctx, tx, p, audit.Entry{ProjectID: r.ProjectID, Entity: "requirement", EntityID: r.ID, Action: action,
+	return r, audit.Record(ctx, tx, p, audit.Entry{ProjectID: r.ProjectID, Entity: "requirement", EntityID: r.ID, Action: auditAction(action),
 		Summary: r.Ref() + " " + r.Title, Before: map[string]any{"status": before}, After: map[string]any{"status": to, "comment": comment},
 		Internal: !r.CustomerVisible})
+}
+
+// auditAction names a review step in the audit log: submit, reject and
+// accept share the platform's labels, the others are this module's.
+func auditAction(action string) string {
+	switch action {
+	case ActionSubmit, ActionReject, ActionAccept:
+		return action
+	case "remove":
+		return "req_descope"
+	case "change_control":
+		return "req_status"
+	}
+	return "req_" + action
 }
 
 // Move is a drop in the priority matrix: the requirement takes the
@@ -492,7 +506,7 @@ func (s *Service) Move(ctx context.Context, p *access.Principal, projectID, id i
 		if r.Priority == in.Priority {
 			return nil
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "prioritize",
+		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "req_prioritize",
 			Summary: out.Ref() + " " + out.Title, Before: map[string]any{"priority": r.Priority}, After: map[string]any{"priority": in.Priority},
 			Internal: !out.CustomerVisible})
 	})

@@ -68,7 +68,7 @@ func (s *Service) RemoveRequirementTx(ctx context.Context, tx *db.Tx, p *access.
 	if err != nil {
 		return out, err
 	}
-	return out, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "prioritize",
+	return out, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "req_prioritize",
 		Summary: out.Ref() + " " + out.Title, Before: map[string]any{"priority": before}, After: map[string]any{"priority": PriorityWont}, Internal: !out.CustomerVisible})
 }
 
@@ -145,7 +145,7 @@ func (s *Service) AddFunctionTx(ctx context.Context, tx *db.Tx, p *access.Princi
 	}
 	after := f.auditView()
 	after["requirement_ids"] = sortedIDs(in.RequirementIDs)
-	return f, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: id, Action: "create", Summary: f.Ref() + " " + f.Title, After: after})
+	return f, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "create", Summary: f.Ref() + " " + f.Title, After: after})
 }
 
 // UpdateFunctionTx saves an edit of a function and, when
@@ -200,7 +200,7 @@ func (s *Service) UpdateFunctionTx(ctx context.Context, tx *db.Tx, p *access.Pri
 	for k, v := range f.auditView() {
 		a[k] = v
 	}
-	return f, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: id, Action: "update", Summary: f.Ref() + " " + f.Title, Before: b, After: a})
+	return f, audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "update", Summary: f.Ref() + " " + f.Title, Before: b, After: a})
 }
 
 // RemoveFunctionTx soft-deletes a function (it can be restored from the
@@ -215,7 +215,7 @@ func (s *Service) RemoveFunctionTx(ctx context.Context, tx *db.Tx, p *access.Pri
 	if _, err := tx.Exec(ctx, `UPDATE functions SET deleted_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ?`, now, now, id); err != nil {
 		return err
 	}
-	return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: id, Action: "delete", Summary: f.Ref() + " " + f.Title, Before: f.auditView()})
+	return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "delete", Summary: f.Ref() + " " + f.Title, Before: f.auditView()})
 }
 
 // LinkTx maps a requirement to a function of the same project (a link
@@ -231,7 +231,7 @@ func (s *Service) LinkTx(ctx context.Context, tx *db.Tx, projectID, reqID, funcI
 	if err := link(ctx, tx, projectID, reqID, funcID); err != nil {
 		return err
 	}
-	return audit.Record(ctx, tx, nil, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: funcID, Action: "link",
+	return audit.Record(ctx, tx, nil, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: funcID, Action: "fn_link",
 		Summary: f.Ref() + " " + f.Title, After: map[string]any{"requirement_id": reqID}})
 }
 
@@ -244,7 +244,7 @@ func (s *Service) UnlinkTx(ctx context.Context, tx *db.Tx, projectID, reqID, fun
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return audit.Record(ctx, tx, nil, audit.Entry{ProjectID: projectID, Entity: "function", EntityID: funcID, Action: "unlink",
+	return audit.Record(ctx, tx, nil, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: funcID, Action: "fn_unlink",
 		Before: map[string]any{"requirement_id": reqID}})
 }
 
