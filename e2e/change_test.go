@@ -115,5 +115,29 @@ func TestRequirementsSignoffAndChangeControl(t *testing.T) {
 		tb.open("/projects/" + pid + "/changes")
 		mustContain(t, "list", tb.bodyText(), "范围蔓延", "CR-001", "已批准")
 		tb.shot("change-list")
+
+		// A new request from the form: a bad effort is named on the form,
+		// what was typed stays; corrected, it opens CR-002 with its impact.
+		tb.submit(chromedp.Click(chromedp.ID("cr-new")))
+		tb.fill("cr-title", "日报增加设备停机时长")
+		tb.fill("cr-effort", "三天")
+		tb.do(chromedp.SetValue(chromedp.CSS(`select[name="item0_target"]`), "function"))
+		tb.do(chromedp.SetValue(chromedp.CSS(`select[name="item0_op"]`), "add"))
+		tb.do(chromedp.SetValue(chromedp.CSS(`input[name="item0_title"]`), "停机时长日报"))
+		tb.do(chromedp.SetValue(chromedp.CSS(`select[name="item0_kind"]`), "report"))
+		tb.do(chromedp.SetValue(chromedp.CSS(`input[name="item0_effort"]`), "1.5"))
+		if st := tb.submit(chromedp.Click(chromedp.ID("cr-submit"))); st != 400 {
+			t.Fatalf("bad effort: %d", st)
+		}
+		mustContain(t, "refused form", tb.bodyText(), "请输入人天数")
+		if v := tb.value("#cr-title"); v != "日报增加设备停机时长" {
+			t.Errorf("title typed was lost: %q", v)
+		}
+		tb.shot("change-form-error")
+		tb.fill("cr-effort", "1.5")
+		if st := tb.submit(chromedp.Click(chromedp.ID("cr-submit"))); st != 200 {
+			t.Fatalf("submit: %d %s", st, clip(tb.bodyText()))
+		}
+		mustContain(t, "CR-002", tb.bodyText(), "CR-002", "日报增加设备停机时长", "评审中", "停机时长日报", "报表")
 	})
 }
