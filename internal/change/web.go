@@ -183,6 +183,7 @@ type formPage struct {
 	Errors   map[string]string
 	Message  string
 	ItemErrs []string
+	SelTasks map[string]bool
 	Kinds    []option
 	Manage   bool
 	ShowCost bool
@@ -346,6 +347,10 @@ func (h *Web) Create(c *web.Ctx) error {
 			return perr
 		}
 		vm.In, vm.Items, vm.Effort, vm.Cost = in, forms, c.FormValue("effort"), c.FormValue("cost")
+		vm.SelTasks = map[string]bool{}
+		for _, t := range c.R.PostForm["task_ids"] {
+			vm.SelTasks[t] = true
+		}
 		vm.Errors, vm.Message = fields, msg
 		keys := make([]string, 0, len(fields))
 		for k := range fields {
