@@ -1,6 +1,10 @@
 package app_test
 
 import (
+	"context"
+	"regexp"
+
+	"golive/internal/demo"
 	"net/url"
 	"strings"
 	"testing"
@@ -95,6 +99,59 @@ func TestChangeBadInput(t *testing.T) {
 		got = e.Do(t, apptest.Consultant, "POST", cr+itoa(open.ID)+"/votes", change.VoteInput{Vote: change.VoteApprove})
 		if got.Status != 409 {
 			t.Errorf("vote on an archived project: %d", got.Status)
+		}
+	})
+}
+
+var changeKey = regexp.MustCompile(`\bchange\.[a-z_.]+[a-z]`)
+
+// Every change-control page, in both languages, after the demo's whole
+// path (signed V1.0, approved and pending requests, V1.1): no catalog key
+// shows through untranslated.
+func TestChangePagesTranslated(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		if err := demo.LoadChange(context.Background(), e.App, []int64{e.ProjectA.ID}); err != nil {
+			t.Fatal(err)
+		}
+		a := itoa(e.ProjectA.ID)
+		var crs, bls []int64
+		e.App.DB.QueryRow(context.Background(), `SELECT 1`).Scan(new(int))
+		for _, q := range []struct {
+			sql string
+			dst *[]int64
+		}{{`SELECT id FROM change_requests WHERE project_id = ? ORDER BY id`, &crs}, {`SELECT id FROM req_baselines WHERE project_id = ? ORDER BY id`, &bls}} {
+			rows, err := e.App.DB.Query(context.Background(), q.sql, e.ProjectA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				*q.dst = append(*q.dst, id)
+			}
+			rows.Close()
+		}
+		paths := []string{"/projects/" + a + "/changes", "/projects/" + a + "/changes/new", "/projects/" + a + "/changes/board", "/projects/" + a + "/changes/log",
+			"/projects/" + a + "/confirmations", "/projects/" + a + "/confirmations/diff?from=" + itoa(bls[0]) + "&to=" + itoa(bls[1])}
+		for _, id := range crs {
+			paths = append(paths, "/projects/"+a+"/changes/"+itoa(id))
+		}
+		for _, id := range bls {
+			paths = append(paths, "/projects/"+a+"/confirmations/"+itoa(id))
+		}
+		for _, lang := range []string{"zh-CN", "en"} {
+			for _, p := range paths {
+				r := biDo(t, e, biReq{who: apptest.PM, method: "GET", path: p, lang: lang})
+				if r.Status != 200 {
+					t.Errorf("%s %s: %d", lang, p, r.Status)
+					continue
+				}
+				for _, k := range changeKey.FindAllString(r.Body, -1) {
+					if k != "change.css" && k != "change.js" {
+						t.Errorf("%s %s: untranslated key %s", lang, p, k)
+					}
+				}
+			}
 		}
 	})
 }
