@@ -84,5 +84,26 @@ func TestRequirementMatrixDrag(t *testing.T) {
 		tb.open(base + "/trace?filter=no_function")
 		mustContain(t, "trace", tb.bodyText(), "追溯矩阵", "缺少功能")
 		tb.shot("requirement-trace")
+
+		// The customer PM reviews 设备点检与保养计划: asking for
+		// clarification needs a comment; with one it goes back to draft
+		// and the comment shows in the log.
+		ck := find("设备点检与保养计划")
+		cb := b.session(t, e)
+		cb.loginAs(apptest.CustomerPM)
+		cb.open(base + "/requirements/" + strconv.FormatInt(ck.ID, 10))
+		if st := cb.submit(chromedp.Click(chromedp.ID("do-clarify"))); st != 400 {
+			t.Fatalf("clarify without comment: %d", st)
+		}
+		mustContain(t, "clarify refused", cb.bodyText(), "要求澄清或拒绝时请填写评审意见")
+		cb.fill("req-comment", "点检项由谁维护？请补充设备清单")
+		if st := cb.submit(chromedp.Click(chromedp.ID("do-clarify"))); st != 200 {
+			t.Fatalf("clarify: %d", st)
+		}
+		mustContain(t, "clarified", cb.bodyText(), "已退回 1 条需求要求澄清", "草稿", "点检项由谁维护？请补充设备清单")
+		cb.shot("requirement-clarified")
+		// The customer never sees the internal requirement.
+		cb.open(base + "/requirements")
+		mustNotContain(t, "customer pool", cb.bodyText(), "MES 与 ERP 主数据一致性校验")
 	})
 }

@@ -160,6 +160,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	// ----- end data migration -----
 	// ----- requirements (internal/requirement) -----
 	a.Requirements = requirement.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Requirements.SetNotify(a.Notify)
+	a.Discuss.Register(requirement.DiscussKind, a.Requirements.DiscussTarget)
 	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
 	a.Trash.Register("req_function", requirement.FunctionTrashSource{S: a.Requirements})
 	// ----- end requirements -----

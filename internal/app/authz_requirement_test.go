@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,12 @@ func authzRequirementRows() []authzRow {
 	reviewJSON := func(t *testing.T, x *authzFix, _ apptest.Who) any {
 		return requirement.ReviewInput{Action: "confirm", IDs: []int64{authzReqInReview(t, x)}}
 	}
+	commentForm := func(_ *testing.T, x *authzFix, _ apptest.Who) any {
+		return url.Values{"body": {"需求评论 " + strconv.Itoa(x.next())}}.Encode()
+	}
+	commentJSON := func(_ *testing.T, x *authzFix, _ apptest.Who) any {
+		return map[string]any{"body": "需求接口评论 " + strconv.Itoa(x.next())}
+	}
 	reqForm := authzForm(url.Values{"title": {"授权新需求"}, "priority": {"must"}, "value": {"4"}, "effort": {"2"}, "version": {"1"}}.Encode())
 	fnForm := authzForm(url.Values{"title": {"授权新功能"}, "type": {"config"}, "effort": {"1.5"}, "version": {"1"}}.Encode())
 	return []authzRow{
@@ -148,5 +155,19 @@ func authzRequirementRows() []authzRow {
 		{pattern: "DELETE /api/v1/projects/{id}/functions/{fid}", path: "/api/v1/projects/{A}/functions/{fnfresh}?version=1", want: api(204)},
 		{pattern: "POST /api/v1/projects/{id}/functions/{fid}/tasks", path: "/api/v1/projects/{A}/functions/{fnfresh}/tasks", want: api(201)},
 		{pattern: "GET /api/v1/projects/{id}/trace", path: "/api/v1/projects/{A}/trace", want: apiView},
+
+		// Comments and attachments on a customer-visible requirement: everyone
+		// who sees it (uploads without a file are 400 after the check).
+		{pattern: "GET /projects/{id}/requirements/{rid}/comments.xlsx", path: "/projects/{A}/requirements/{rq}/comments.xlsx", want: view},
+		{pattern: "POST /projects/{id}/requirements/{rid}/comments", path: "/projects/{A}/requirements/{rq}/comments", body: commentForm,
+			want: authzWant{303, 404, 303, 303, 303, 303, 303, 303, 303, 303}},
+		{pattern: "POST /projects/{id}/requirements/{rid}/attachments", path: "/projects/{A}/requirements/{rq}/attachments", body: authzForm("x=1"),
+			want: authzWant{303, 404, 400, 400, 400, 400, 400, 400, 400, 400}},
+		{pattern: "GET /api/v1/projects/{id}/requirements/{rid}/comments", path: "/api/v1/projects/{A}/requirements/{rq}/comments", want: apiView},
+		{pattern: "POST /api/v1/projects/{id}/requirements/{rid}/comments", path: "/api/v1/projects/{A}/requirements/{rq}/comments", body: commentJSON,
+			want: authzWant{401, 404, 201, 201, 201, 201, 201, 201, 201, 201}},
+		{pattern: "GET /api/v1/projects/{id}/requirements/{rid}/attachments", path: "/api/v1/projects/{A}/requirements/{rq}/attachments", want: apiView},
+		{pattern: "POST /api/v1/projects/{id}/requirements/{rid}/attachments", path: "/api/v1/projects/{A}/requirements/{rq}/attachments", body: authzJSON(map[string]any{}),
+			want: authzWant{401, 404, 400, 400, 400, 400, 400, 400, 400, 400}},
 	}
 }

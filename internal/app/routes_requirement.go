@@ -2,6 +2,7 @@ package app
 
 import (
 	"golive/internal/access"
+	"golive/internal/discuss"
 	"golive/internal/requirement"
 	"golive/internal/web"
 )
@@ -37,6 +38,14 @@ func (a *App) requirementRoutes() {
 	s.Page("POST /projects/{id}/functions/{fid}/tasks", w.GenerateTasks)
 	s.Page("GET /projects/{id}/trace", w.TracePage)
 	s.Page("GET /projects/{id}/trace.xlsx", w.TraceExport)
+	// Comments and attachments on a requirement (the discuss service).
+	dw := discuss.NewWeb(a.Discuss)
+	rq := dw.For(requirement.DiscussKind, "rid")
+	a.Requirements.SetDiscussion(dw.Panel)
+	upload := web.BodyLimit(a.Discuss.MaxUpload + 1<<20)
+	s.Page("GET /projects/{id}/requirements/{rid}/comments.xlsx", rq.Export)
+	s.Page("POST /projects/{id}/requirements/{rid}/comments", rq.Post)
+	s.Page("POST /projects/{id}/requirements/{rid}/attachments", rq.Upload, upload)
 
 	type D = web.Doc
 	doc := web.WithDoc
@@ -55,5 +64,9 @@ func (a *App) requirementRoutes() {
 	s.API("PUT /api/v1/projects/{id}/functions/{fid}", api.UpdateFunction, doc(D{Tag: tag, Summary: "Edit a function and replace its requirement mapping; stale version: 409", In: requirement.FunctionInput{}, Out: requirement.Function{}}))
 	s.API("DELETE /api/v1/projects/{id}/functions/{fid}", api.DeleteFunction, doc(D{Tag: tag, Summary: "Move a function to the trash; version in the query", Status: 204, Query: []string{"version"}}))
 	s.API("POST /api/v1/projects/{id}/functions/{fid}/tasks", api.GenerateTasks, doc(D{Tag: tag, Summary: "Create the function's task in the work module, once (201); later calls return the linked tasks (200)", Out: requirement.GenerateResult{}, Status: 201}))
+	s.API("GET /api/v1/projects/{id}/requirements/{rid}/comments", rq.APIComments, doc(D{Tag: tag, Summary: "A requirement's comments, oldest first (customers never see internal ones)", Out: []discuss.Comment{}}))
+	s.API("POST /api/v1/projects/{id}/requirements/{rid}/comments", rq.APIPost, doc(D{Tag: tag, Summary: "Comment on a requirement (Markdown, @mentions; internal: vendor staff only)", In: discuss.CommentInput{}, Out: discuss.Comment{}, Status: 201}))
+	s.API("GET /api/v1/projects/{id}/requirements/{rid}/attachments", rq.APIAttachments, doc(D{Tag: tag, Summary: "A requirement's attachments, newest first", Out: []discuss.Attachment{}}))
+	s.API("POST /api/v1/projects/{id}/requirements/{rid}/attachments", rq.APIUpload, upload, doc(D{Tag: tag, Summary: "Attach a file to a requirement: multipart/form-data with an optional \"internal\" field (1, vendor staff only) before the \"file\" part", Upload: []string{"internal"}, Out: discuss.Attachment{}, Status: 201}))
 	s.API("GET /api/v1/projects/{id}/trace", api.Trace, doc(D{Tag: tag, Summary: "Traceability matrix: requirement → functions → tasks, plus registered kinds (change requests…); filter no_function, no_task or must_open", Out: requirement.Trace{}, Query: []string{"filter"}}))
 }

@@ -237,3 +237,32 @@ func TestImportExport(t *testing.T) {
 		}
 	})
 }
+
+// Comments on requirements go through discuss: a customer comments on a
+// visible requirement, never on (or learns of) an internal one, and never
+// reads an internal comment.
+func TestRequirementComments(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := itoa(e.ProjectA.ID)
+		cons := e.Users[apptest.Consultant].P
+		vis, _ := e.App.Requirements.Create(ctx, cons, e.ProjectA.ID, requirement.Input{Title: "发货单打印", CustomerVisible: true})
+		hid, _ := e.App.Requirements.Create(ctx, cons, e.ProjectA.ID, requirement.Input{Title: "内部报价口径", CustomerVisible: false})
+		base := "/projects/" + a + "/requirements/"
+		if r := e.Do(t, apptest.KeyUser, "POST", base+itoa(vis.ID)+"/comments", url.Values{"body": {"旧系统的发货单样式见附件"}}.Encode()); r.Status != 303 {
+			t.Fatalf("customer comment: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.KeyUser, "POST", base+itoa(hid.ID)+"/comments", url.Values{"body": {"x"}}.Encode()); r.Status != 404 {
+			t.Fatalf("customer on internal: %d", r.Status)
+		}
+		if r := e.Do(t, apptest.Consultant, "POST", "/api/v1/projects/"+a+"/requirements/"+itoa(vis.ID)+"/comments", `{"body":"内部：需二次开发","internal":true}`); r.Status != 201 {
+			t.Fatalf("internal comment: %d %s", r.Status, r.Body)
+		}
+		page := e.Do(t, apptest.KeyUser, "GET", base+itoa(vis.ID), nil)
+		if page.Status != 200 || !strings.Contains(page.Body, "旧系统的发货单样式见附件") || strings.Contains(page.Body, "需二次开发") {
+			t.Fatalf("customer page: %d", page.Status)
+		}
+		if page := e.Do(t, apptest.PM, "GET", base+itoa(vis.ID), nil); !strings.Contains(page.Body, "需二次开发") {
+			t.Fatalf("vendor page lacks the internal comment")
+		}
+	})
+}

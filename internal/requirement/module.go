@@ -11,6 +11,7 @@ import (
 	"golive/internal/apperr"
 	"golive/internal/audit"
 	"golive/internal/db"
+	"golive/internal/notify"
 	"golive/internal/project"
 	"golive/internal/work"
 )
@@ -29,6 +30,9 @@ type Service struct {
 	audit    *audit.Service
 	projects *project.Service
 	work     *work.Service
+	notify   *notify.Service // nil: no notifications (tests of other modules)
+	// discussion renders comments and attachments on a requirement's page.
+	discussion DiscussionPanel
 
 	mu     sync.RWMutex
 	traces []traceKind
@@ -38,6 +42,11 @@ type Service struct {
 func NewService(d *db.DB, a *audit.Service, p *project.Service, w *work.Service) *Service {
 	return &Service{db: d, audit: a, projects: p, work: w}
 }
+
+// SetNotify lets review steps notify the people concerned: the customer
+// PMs when requirements are submitted, the author when the customer
+// decides. Call at start-up.
+func (s *Service) SetNotify(n *notify.Service) { s.notify = n }
 
 // can checks that the caller sees the project and may do a ("" = read).
 func (s *Service) can(ctx context.Context, p *access.Principal, projectID int64, a access.Action) (access.Membership, error) {

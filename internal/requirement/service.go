@@ -2,12 +2,14 @@ package requirement
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"golive/internal/access"
 	"golive/internal/apperr"
 	"golive/internal/audit"
 	"golive/internal/db"
+	"golive/internal/notify"
 )
 
 func actorID(p *access.Principal) any {
@@ -409,12 +411,94 @@ func (s *Service) Review(ctx context.Context, p *access.Principal, projectID int
 			}
 			out = append(out, after)
 		}
-		return nil
+		return s.notifyReview(ctx, tx, p, projectID, in.Action, out)
 	})
 	if err != nil {
 		return nil, apperr.Wrap(err)
 	}
 	return out, nil
+}
+
+// notifyReview tells the customer PMs that requirements await their
+// review, and each author what the customer decided on theirs: one note
+// per recipient and step, however many requirements it covered.
+func (s *Service) notifyReview(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, action string, rs []Requirement) error {
+	if s.notify == nil || len(rs) == 0 {
+		return nil
+	}
+	refs := func(rs []Requirement) string {
+		var b strings.Builder
+		for i, r := range rs {
+			if i == 3 {
+				b.WriteString(" …")
+				break
+			}
+			if i > 0 {
+				b.WriteString("、")
+			}
+			b.WriteString(r.Ref() + " " + r.Title)
+		}
+		return b.String()
+	}
+	base := "/projects/" + strconv.FormatInt(projectID, 10) + "/requirements"
+	link := func(rs []Requirement, query string) string {
+		if len(rs) == 1 {
+			return base + "/" + strconv.FormatInt(rs[0].ID, 10)
+		}
+		return base + query
+	}
+	var notes []notify.Note
+	switch action {
+	case ActionSubmit:
+		var visible []Requirement
+		for _, r := range rs {
+			if r.CustomerVisible {
+				visible = append(visible, r)
+			}
+		}
+		if len(visible) == 0 {
+			return nil
+		}
+		rows, err := tx.Query(ctx, `SELECT user_id FROM project_members WHERE project_id = ? AND role = ? AND deleted_ms IS NULL`, projectID, string(access.RoleCustomerPM))
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			notes = append(notes, notify.Note{UserID: id, ProjectID: projectID, ActorID: p.UserID, Kind: "requirement", Key: "requirement.notify_submit",
+				Params: []string{actorName(p), strconv.Itoa(len(visible)), refs(visible)}, Link: link(visible, "?status=review")})
+		}
+	case ActionConfirm, ActionClarify, ActionReject, ActionAccept:
+		by := map[int64][]Requirement{}
+		var order []int64
+		for _, r := range rs {
+			if r.CreatedBy == nil {
+				continue
+			}
+			if _, ok := by[*r.CreatedBy]; !ok {
+				order = append(order, *r.CreatedBy)
+			}
+			by[*r.CreatedBy] = append(by[*r.CreatedBy], r)
+		}
+		for _, uid := range order {
+			mine := by[uid]
+			notes = append(notes, notify.Note{UserID: uid, ProjectID: projectID, ActorID: p.UserID, Kind: "requirement", Key: "requirement.notify_" + action,
+				Params: []string{actorName(p), strconv.Itoa(len(mine)), refs(mine)}, Link: link(mine, "")})
+		}
+	}
+	return s.notify.Add(ctx, tx, notes...)
 }
 
 // setStatus writes a status step, its review-log line and its audit row.

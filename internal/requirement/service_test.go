@@ -2,6 +2,9 @@ package requirement_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"golive/internal/access"
@@ -204,6 +207,14 @@ func TestFunctionsTasksTraceAndContent(t *testing.T) {
 		if tr.Rows[0].Extra["change_request"][0].Label != "CR-001" || len(tr.Rows[0].Functions) != 2 || len(tr.Rows[0].Functions[0].Tasks) != 1 {
 			t.Fatalf("trace row: %+v", tr.Rows[0])
 		}
+		lf, lg, err := svc.Links(ctx, pm, a, r1.ID)
+		if err != nil || len(lf) != 2 || len(lf[0].Tasks) != 1 || len(lg) != 1 || lg[0].Refs[0].Label != "CR-001" {
+			t.Fatalf("links: %v %+v %+v", err, lf, lg)
+		}
+		if page := e.Do(t, apptest.CustomerPM, "GET", "/projects/"+strconv.FormatInt(a, 10)+"/requirements/"+strconv.FormatInt(r1.ID, 10), nil); page.Status != 200 ||
+			!strings.Contains(page.Body, "CR-001") || !strings.Contains(page.Body, "F-002") {
+			t.Fatalf("requirement page: %d", page.Status)
+		}
 		for filter, want := range map[string]int{"no_function": 1, "no_task": 2, "must_open": 3} {
 			tr, _, err := svc.Trace(ctx, pm, a, filter)
 			if err != nil || len(tr.Rows) != want {
@@ -297,6 +308,71 @@ func TestCreateFromSource(t *testing.T) {
 		}
 		if _, err := svc.CreateFromSource(ctx, e.Users[apptest.KeyUser].P, a, requirement.SourceDraft{Title: "x", SourceKind: "interview"}); code(err) != apperr.Forbidden {
 			t.Fatalf("key user: %v", err)
+		}
+	})
+}
+
+// Review steps notify: the customer PM when requirements await review
+// (internal ones not), the author when the customer decides.
+func TestReviewNotifies(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc, a := e.App.Requirements, e.ProjectA.ID
+		cons, cpm := e.Users[apptest.Consultant].P, e.Users[apptest.CustomerPM].P
+		r1, _ := svc.Create(ctx, cons, a, requirement.Input{Title: "采购价格审批", CustomerVisible: true})
+		r2, _ := svc.Create(ctx, cons, a, requirement.Input{Title: "内部：成本核算口径", CustomerVisible: false})
+		if _, err := svc.Review(ctx, cons, a, requirement.ReviewInput{IDs: []int64{r1.ID, r2.ID}, Action: "submit"}); err != nil {
+			t.Fatal(err)
+		}
+		ns, _, err := e.App.Notify.List(ctx, cpm, "zh-CN", true, db.Page{Number: 1, Size: 10})
+		if err != nil || len(ns) != 1 || !strings.Contains(ns[0].Text, "提交了 1 条需求待您评审") || strings.Contains(ns[0].Text, "成本核算") {
+			t.Fatalf("customer PM notes: %v %+v", err, ns)
+		}
+		if _, err := svc.Review(ctx, cpm, a, requirement.ReviewInput{IDs: []int64{r1.ID}, Action: "clarify", Comment: "价格区间？"}); err != nil {
+			t.Fatal(err)
+		}
+		ns, _, _ = e.App.Notify.List(ctx, cons, "zh-CN", true, db.Page{Number: 1, Size: 10})
+		if len(ns) != 1 || !strings.Contains(ns[0].Text, "要求澄清 1 条需求：REQ-001 采购价格审批") || ns[0].Link == "" {
+			t.Fatalf("author notes: %+v", ns)
+		}
+	})
+}
+
+// Eight simultaneous clicks on 生成开发任务 create one task.
+func TestGenerateTasksConcurrent(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc, a, cons := e.App.Requirements, e.ProjectA.ID, e.Users[apptest.Consultant].P
+		f, err := svc.CreateFunction(ctx, cons, a, requirement.FunctionInput{Title: "批次追溯查询", Type: "custom", EffortTenths: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		created := make(chan bool, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, c, err := svc.GenerateTasks(ctx, cons, a, f.ID)
+				if err != nil {
+					t.Error(err)
+				}
+				created <- c
+			}()
+		}
+		wg.Wait()
+		close(created)
+		n := 0
+		for c := range created {
+			if c {
+				n++
+			}
+		}
+		var tasks int
+		if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM function_tasks WHERE function_id = ?`, f.ID).Scan(&tasks); err != nil || n != 1 || tasks != 1 {
+			t.Fatalf("created %d times, %d linked tasks, %v", n, tasks, err)
+		}
+		ts, _, _ := svc.GenerateTasks(ctx, cons, a, f.ID)
+		if len(ts) != 1 || ts[0].Title != "F-001 批次追溯查询" {
+			t.Fatalf("linked: %+v", ts)
 		}
 	})
 }

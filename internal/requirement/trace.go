@@ -120,3 +120,45 @@ func (s *Service) Trace(ctx context.Context, p *access.Principal, projectID int6
 	}
 	return out, pm, nil
 }
+
+// TraceGroup is one registered kind's objects for a requirement.
+type TraceGroup struct {
+	Kind     string     `json:"kind"`
+	LabelKey string     `json:"label_key"`
+	Refs     []TraceRef `json:"refs"`
+}
+
+// Links returns what one requirement traces to: its functions with their
+// tasks, and the objects of every registered kind that name it (only
+// kinds with at least one object), as the caller may see them.
+func (s *Service) Links(ctx context.Context, p *access.Principal, projectID, reqID int64) ([]Function, []TraceGroup, error) {
+	r, _, pm, err := s.Get(ctx, p, projectID, reqID)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := functions(ctx, s.db, projectID, pm.Internal)
+	if err != nil {
+		return nil, nil, apperr.Wrap(err)
+	}
+	mine := map[int64]bool{}
+	for _, f := range r.Functions {
+		mine[f.ID] = true
+	}
+	out := []Function{}
+	for _, f := range fs {
+		if mine[f.ID] {
+			out = append(out, f)
+		}
+	}
+	groups := []TraceGroup{}
+	for _, k := range s.traceKinds() {
+		m, err := k.fn(ctx, p, projectID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if refs := m[reqID]; len(refs) > 0 {
+			groups = append(groups, TraceGroup{Kind: k.kind, LabelKey: k.labelKey, Refs: refs})
+		}
+	}
+	return out, groups, nil
+}

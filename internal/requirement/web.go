@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golive/internal/apperr"
+	"golive/internal/discuss"
 	"golive/internal/project"
 	"golive/internal/web"
 )
@@ -379,6 +380,10 @@ type showPage struct {
 	Errors   map[string]string
 	Comment  string
 	Conflict bool
+	// Functions (with their tasks) and the registered kinds naming it.
+	Functions  []Function
+	Traces     []TraceGroup
+	Discussion template.HTML
 }
 
 // Show renders one requirement with its functions and review log.
@@ -399,9 +404,20 @@ func (h *Web) show(c *web.Ctx, id, rid int64, status int, errs map[string]string
 	if err != nil {
 		return err
 	}
+	fs, groups, err := h.svc.Links(c.Context(), c.P, id, rid)
+	if err != nil {
+		return err
+	}
+	var panel template.HTML
+	if h.svc.discussion != nil {
+		if panel, err = h.svc.discussion(c, discuss.Ref{Kind: DiscussKind, ID: rid, ProjectID: id}); err != nil {
+			return err
+		}
+	}
 	hd.Title = r.Ref() + " " + r.Title
 	hd.Crumbs[len(hd.Crumbs)-1] = web.Crumb{Label: r.Ref()}
-	return c.Render(status, "requirement/show.html", showPage{head: hd, R: r, Log: log, Errors: errs, Comment: comment, Conflict: status == http.StatusConflict})
+	return c.Render(status, "requirement/show.html", showPage{head: hd, R: r, Log: log, Errors: errs, Comment: comment, Conflict: status == http.StatusConflict,
+		Functions: fs, Traces: groups, Discussion: panel})
 }
 
 // Review moves the selected requirements one step (bulk from the pool,
