@@ -348,3 +348,43 @@ func TestBaselineHashSameOnBothDialects(t *testing.T) {
 		}
 	})
 }
+
+// A key user signs only when the project names them a signer; the names
+// are fixed on each version when it is assembled.
+func TestNamedSigner(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleChair, 1)
+		pm, ku := x.p(apptest.PM), x.p(apptest.KeyUser)
+		b, err := x.svc.Board(ctx, pm, x.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := change.BoardInput{Members: b.Board.Members, Chair: b.Board.Chair, Rule: b.Board.Rule, Quorum: b.Board.Quorum, Version: b.Version, Signers: []int64{e.Users[apptest.KeyUser].ID}}
+		if _, err := x.svc.SaveBoard(ctx, pm, x.a, in); err != nil {
+			t.Fatal(err)
+		}
+		v1, err := x.svc.CreateBaseline(ctx, pm, x.a, change.BaselineInput{Title: "确认书"})
+		if err != nil || len(v1.Signers) != 2 {
+			t.Fatalf("signers: %v %+v", err, v1.Signers)
+		}
+		v1, err = x.svc.Sign(ctx, ku, x.a, v1.ID, change.SignInput{SHA256: v1.SHA256}, "10.1.1.1")
+		if err != nil || v1.Status != change.BaselineSigning || !v1.Frozen() {
+			t.Fatalf("named key user signs: %v %s", err, v1.Status)
+		}
+		// Frozen after the first signature, signed after the last.
+		if _, err := x.svc.UpdateBaseline(ctx, pm, x.a, v1.ID, change.BaselineInput{Title: "改", Version: v1.Version}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("edit after one signature: %v", err)
+		}
+		v1, err = x.svc.Sign(ctx, x.p(apptest.CustomerPM), x.a, v1.ID, change.SignInput{SHA256: v1.SHA256}, "10.1.1.2")
+		if err != nil || v1.Status != change.BaselineSigned {
+			t.Fatalf("last signature: %v %s", err, v1.Status)
+		}
+		// The customer sees their own address, not the other signer's.
+		got, _ := x.svc.GetBaseline(ctx, x.p(apptest.CustomerPM), x.a, v1.ID)
+		for _, s := range got.Signers {
+			if s.UserID == e.Users[apptest.KeyUser].ID && s.IP != "" {
+				t.Errorf("a customer sees another signer's address")
+			}
+		}
+	})
+}
