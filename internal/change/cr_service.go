@@ -124,6 +124,13 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int
 					f.Add("items."+strconv.Itoa(i)+".target_id", "validate.not_found")
 					continue
 				}
+				if vis, ok := s.pool.(interface {
+					CustomerVisible(ctx context.Context, q db.Q, projectID, id int64) bool
+				}); ok && !p.Vendor && ii.Target == "requirement" && !vis.CustomerVisible(ctx, tx, projectID, ii.TargetID) {
+					// A customer never learns of an internal requirement.
+					f.Add("items."+strconv.Itoa(i)+".target_id", "validate.not_found")
+					continue
+				}
 				num, title, status, err := s.pool.Lookup(ctx, tx, projectID, ii.Target, ii.TargetID)
 				if apperr.CodeOf(err) == apperr.NotFound {
 					f.Add("items."+strconv.Itoa(i)+".target_id", "validate.not_found")

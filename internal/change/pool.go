@@ -128,3 +128,10 @@ func (rp reqPool) ApplyTx(ctx context.Context, tx *db.Tx, p *access.Principal, p
 	}
 	return "", nil, apperr.InvalidField("items", "validate.enum")
 }
+
+// CustomerVisible reports whether customers may see a requirement.
+func (reqPool) CustomerVisible(ctx context.Context, q db.Q, projectID, id int64) bool {
+	var v bool
+	err := q.QueryRow(ctx, `SELECT customer_visible FROM requirements WHERE id = ? AND project_id = ? AND deleted_ms IS NULL`, id, projectID).Scan(&v)
+	return err == nil && v
+}

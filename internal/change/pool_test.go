@@ -46,6 +46,13 @@ func TestApprovalThroughThePool(t *testing.T) {
 			Chair: e.Users[apptest.PM].ID, Rule: change.RuleMajority, Quorum: 2}); err != nil {
 			t.Fatal(err)
 		}
+		internal, err := rs.Create(ctx, pm, a, requirement.Input{Title: "内部：接口重构", Priority: "should", Value: 2, Effort: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Create(ctx, cpm, a, change.CRInput{Title: "删内部需求", Items: []change.ItemInput{{Target: "requirement", Op: "remove", TargetID: internal.ID}}}); err == nil {
+			t.Error("a customer named an internal requirement in a change request")
+		}
 		cr, err := svc.Create(ctx, cpm, a, change.CRInput{Title: "预警改为必须并新增补货报表", EffortTenths: 30, Items: []change.ItemInput{
 			{Target: "requirement", Op: "change", TargetID: r2.ID, Values: change.Values{Title: "安全库存预警", Priority: "must", Value: 4, Effort: 2}},
 			{Target: "function", Op: "add", Values: change.Values{Name: "补货建议开发", Kind: "custom", EffortTenths: 30, ReqIDs: []int64{r2.ID}}},
