@@ -76,6 +76,23 @@ func TestRequirementsSignoffAndChangeControl(t *testing.T) {
 			t.Error("the sign button is still there after signing")
 		}
 		tb.shot("baseline-signed")
+		// Printed (the browser prints it to PDF): the document alone.
+		media := func(m string) chromedp.Action[chromedp.Void] {
+			return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				return chromedp.Void{}, tg.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": m}, nil)
+			}
+		}
+		tb.do(media("print"))
+		for _, sel := range []string{".sidebar", ".toolbar", ".topbar"} {
+			if d := eval[string](tb, `getComputedStyle(document.querySelector('`+sel+`')).display`); d != "none" {
+				t.Errorf("printed page shows %s (%s)", sel, d)
+			}
+		}
+		if d := eval[string](tb, `getComputedStyle(document.getElementById('bl-doc')).display`); d == "none" {
+			t.Error("the printed page hides the document")
+		}
+		tb.shot("baseline-print")
+		tb.do(media(""))
 
 		// The customer PM votes: one vote of a quorum of two leaves it open.
 		if st := tb.open("/projects/" + pid + "/changes/" + strconv.FormatInt(cr.ID, 10)); st != 200 {
