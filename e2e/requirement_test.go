@@ -52,6 +52,12 @@ func TestRequirementMatrixDrag(t *testing.T) {
 		if got := find("移动端报工"); got.Priority != "must" {
 			t.Fatalf("stored priority: %s", got.Priority)
 		}
+		// The value × effort chart follows: REQ-020 is now a must-have bubble.
+		inMust := eval[bool](tb, `Chart.getChart('req-quadrant').data.datasets[0].data.some(p => p.label.indexOf('`+pda.Ref()+`') >= 0)`)
+		inShould := eval[bool](tb, `Chart.getChart('req-quadrant').data.datasets[1].data.some(p => p.label.indexOf('`+pda.Ref()+`') >= 0)`)
+		if !inMust || inShould {
+			t.Fatalf("chart after drag: must %v, should %v", inMust, inShould)
+		}
 		tb.shot("requirement-matrix-dragged")
 		mustOrder := func() string {
 			return eval[string](tb, `Array.from(document.querySelectorAll('#col-must .req-card')).map(c => c.dataset.id).join(',')`)

@@ -2,6 +2,7 @@ package requirement_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"sync"
@@ -265,6 +266,15 @@ func TestFunctionsTasksTraceAndContent(t *testing.T) {
 			if _, err := svc.UpdateFunctionTx(ctx, tx, pm, a, f2.ID, requirement.FunctionInput{Title: "单据打印模板", Type: "report", EffortTenths: 25, RequirementIDs: []int64{r1.ID}}); err != nil {
 				return err
 			}
+			if got, err := svc.RequirementTx(ctx, tx, a, r4.ID); err != nil || got.Status != "confirmed" || len(got.Functions) != 1 {
+				t.Errorf("RequirementTx: %v %+v", err, got)
+			}
+			if got, err := svc.FunctionTx(ctx, tx, a, f3.ID); err != nil || len(got.Requirements) != 1 || got.Requirements[0].ID != r4.ID {
+				t.Errorf("FunctionTx: %v %+v", err, got)
+			}
+			if _, err := svc.RequirementTx(ctx, tx, e.ProjectB.ID, r4.ID); apperr.CodeOf(err) != apperr.NotFound {
+				t.Errorf("RequirementTx of another project: %v", err)
+			}
 			return svc.RemoveFunctionTx(ctx, tx, pm, a, f1.ID)
 		})
 		if err != nil {
@@ -375,4 +385,45 @@ func TestGenerateTasksConcurrent(t *testing.T) {
 			t.Fatalf("linked: %+v", ts)
 		}
 	})
+}
+
+// The JSON of Content is identical on both dialects for the same scope
+// (database ids are left out), and changes with any content change.
+func TestContentJSONStable(t *testing.T) {
+	var got []string
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc, a := e.App.Requirements, e.ProjectA.ID
+		cons, cpm := e.Users[apptest.Consultant].P, e.Users[apptest.CustomerPM].P
+		// Another project's rows first, so ids differ from numbers.
+		if _, err := svc.Create(ctx, e.Users[apptest.PM].P, e.ProjectB.ID, requirement.Input{Title: "乙项目需求"}); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := svc.Create(ctx, cons, a, requirement.Input{Title: "应收账款账龄分析", Description: "按客户、按业务员\n两种口径", Priority: "must", CustomerVisible: true})
+		if _, err := svc.Review(ctx, cons, a, requirement.ReviewInput{IDs: []int64{r.ID}, Action: "submit"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Review(ctx, cpm, a, requirement.ReviewInput{IDs: []int64{r.ID}, Action: "confirm"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateFunction(ctx, cons, a, requirement.FunctionInput{Title: "账龄报表", Type: "report", EffortTenths: 25, RequirementIDs: []int64{r.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := svc.Content(ctx, a)
+		j, _ := json.Marshal(c)
+		got = append(got, string(j))
+		if strings.Contains(string(j), `"id"`) {
+			t.Fatalf("ids in content: %s", j)
+		}
+		f, _, _ := svc.Functions(ctx, cons, a)
+		if _, err := svc.UpdateFunction(ctx, cons, a, f[0].ID, requirement.FunctionInput{Title: "账龄报表", Type: "report", EffortTenths: 30, RequirementIDs: []int64{r.ID}, Version: f[0].Version}); err != nil {
+			t.Fatal(err)
+		}
+		c2, _ := svc.Content(ctx, a)
+		if j2, _ := json.Marshal(c2); string(j2) == string(j) {
+			t.Fatalf("content unchanged after an effort change")
+		}
+	})
+	if len(got) == 2 && got[0] != got[1] {
+		t.Fatalf("dialects differ:\n%s\n%s", got[0], got[1])
+	}
 }

@@ -15,6 +15,41 @@ import (
 	"golive/internal/db"
 )
 
+// RequirementTx reads a live requirement of the project inside the
+// caller's transaction (internal ones included; no permission check).
+func (s *Service) RequirementTx(ctx context.Context, tx *db.Tx, projectID, id int64) (Requirement, error) {
+	r, err := loadReq(ctx, tx, projectID, id, true)
+	if err != nil {
+		return r, err
+	}
+	rs := []Requirement{r}
+	if err := attachFunctions(ctx, tx, projectID, rs); err != nil {
+		return r, apperr.Wrap(err)
+	}
+	return rs[0], nil
+}
+
+// FunctionTx reads a live function of the project inside the caller's
+// transaction, with the requirements it serves (no permission check).
+func (s *Service) FunctionTx(ctx context.Context, tx *db.Tx, projectID, id int64) (Function, error) {
+	f, err := loadFunc(ctx, tx, projectID, id)
+	if err != nil {
+		return f, err
+	}
+	reqs, err := linkedReqIDs(ctx, tx, id)
+	if err != nil {
+		return f, apperr.Wrap(err)
+	}
+	for _, rid := range reqs {
+		r, err := loadReq(ctx, tx, projectID, rid, true)
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		f.Requirements = append(f.Requirements, ReqRefItem{ID: r.ID, Number: r.Number, Title: r.Title, Priority: r.Priority, Status: r.Status})
+	}
+	return f, nil
+}
+
 // AddRequirementTx adds a requirement in status (draft when ""; change
 // control adds new scope as confirmed).
 func (s *Service) AddRequirementTx(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, in Input, status string) (Requirement, error) {
@@ -287,7 +322,9 @@ func sortedIDs(ids []int64) []int64 {
 // rejected or deleted) by number, the live functions by number (those
 // mapped to no requirement in scope included), and the mapping between
 // them as (requirement number, function number) pairs in order. Every
-// slice is non-nil. Texts are as stored (trimmed on input).
+// slice is non-nil. Texts are as stored (trimmed on input). Database ids
+// are not marshalled, so json.Marshal of a Content is the same on every
+// database for the same scope (TestContentJSONStable).
 type Content struct {
 	Requirements []ContentRequirement `json:"requirements"`
 	Functions    []ContentFunction    `json:"functions"`
@@ -298,7 +335,7 @@ type Content struct {
 // moves along (confirmed → implemented) without changing the agreement,
 // so a canonical hash of scope may leave it out.
 type ContentRequirement struct {
-	ID              int64  `json:"id"`
+	ID              int64  `json:"-"` // for lookups; the number identifies it in a baseline
 	Number          int64  `json:"number"`
 	Ref             string `json:"ref"`
 	Title           string `json:"title"`
@@ -317,7 +354,7 @@ type ContentRequirement struct {
 
 // ContentFunction is a function as a baseline records it.
 type ContentFunction struct {
-	ID           int64  `json:"id"`
+	ID           int64  `json:"-"` // for lookups; the number identifies it in a baseline
 	Number       int64  `json:"number"`
 	Ref          string `json:"ref"`
 	Title        string `json:"title"`

@@ -1,7 +1,6 @@
 package requirement
 
 import (
-	"encoding/json"
 	"html/template"
 	"io"
 	"net/http"
@@ -492,18 +491,9 @@ type matrixColumn struct {
 	Items    []Requirement
 }
 
-type bubble struct {
-	X     int    `json:"x"`
-	Y     int    `json:"y"`
-	R     int    `json:"r"`
-	Label string `json:"label"`
-	P     string `json:"p"`
-}
-
 type matrixPage struct {
 	head
 	Columns []matrixColumn
-	Points  string
 	Labels  map[string]string
 }
 
@@ -523,33 +513,10 @@ func (h *Web) Matrix(c *web.Ctx) error {
 		return err
 	}
 	vm := matrixPage{head: hd, Labels: map[string]string{}}
-	// Requirements sharing a (value, effort) cell become one bigger bubble.
-	type cell struct{ x, y int }
-	cells := map[string]map[cell][]string{}
 	for _, p := range Priorities {
 		vm.Columns = append(vm.Columns, matrixColumn{Priority: p, Items: mx[p]})
 		vm.Labels[p] = c.T("requirement.priority." + p)
-		cells[p] = map[cell][]string{}
-		for _, r := range mx[p] {
-			if r.Status == StatusRejected {
-				continue
-			}
-			k := cell{r.Effort, r.Value}
-			cells[p][k] = append(cells[p][k], r.Ref())
-		}
 	}
-	pts := []bubble{}
-	for _, p := range Priorities {
-		for y := 5; y >= 1; y-- {
-			for x := 1; x <= 5; x++ {
-				if refs := cells[p][cell{x, y}]; len(refs) > 0 {
-					pts = append(pts, bubble{X: x, Y: y, R: 6 + 3*len(refs), Label: strings.Join(refs, ", "), P: p})
-				}
-			}
-		}
-	}
-	b, _ := json.Marshal(pts)
-	vm.Points = string(b)
 	return c.Render(http.StatusOK, "requirement/matrix.html", vm)
 }
 

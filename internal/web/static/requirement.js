@@ -42,6 +42,7 @@
             if (!r.ok) { back(r.j && r.j.error ? r.j.error.message : ""); return; }
             card.setAttribute("data-version", String(r.j.version));
             say(root.getAttribute("data-msg-saved"));
+            redraw();
           }).catch(function () { card.classList.remove("saving"); back(""); });
         }
       });
@@ -50,16 +51,33 @@
 
   function whole(axis) { axis.ticks = [1, 2, 3, 4, 5].map(function (v) { return { value: v }; }); }
   var colors = { must: "rgba(220,38,38,.55)", should: "rgba(37,99,235,.55)", could: "rgba(217,119,6,.55)", wont: "rgba(107,114,128,.45)" };
+  // points reads the cards as the matrix now shows them: one bubble per
+  // priority and (effort, value) cell, bigger when it holds more
+  // requirements; rejected ones are left out.
+  function points() {
+    return ["must", "should", "could", "wont"].map(function (p) {
+      var cells = {}, order = [];
+      document.querySelectorAll('.req-cell[data-priority="' + p + '"] .req-card').forEach(function (c) {
+        if (c.getAttribute("data-status") === "rejected") return;
+        var k = c.getAttribute("data-effort") + "," + c.getAttribute("data-value");
+        if (!cells[k]) { cells[k] = { x: +c.getAttribute("data-effort"), y: +c.getAttribute("data-value"), refs: [] }; order.push(k); }
+        cells[k].refs.push(c.getAttribute("data-ref"));
+      });
+      return order.map(function (k) { var c = cells[k]; return { x: c.x, y: c.y, r: 6 + 3 * c.refs.length, label: c.refs.join(", ") }; });
+    });
+  }
+  var quadrant = null;
+  function redraw() {
+    if (!quadrant) return;
+    points().forEach(function (d, i) { quadrant.data.datasets[i].data = d; });
+    quadrant.update();
+  }
   function chart() {
     var el = document.getElementById("req-quadrant");
     if (!el || typeof Chart === "undefined") return;
-    var pts = JSON.parse(el.getAttribute("data-points") || "[]");
-    var sets = ["must", "should", "could", "wont"].map(function (p) {
-      return {
-        label: el.getAttribute("data-" + p),
-        data: pts.filter(function (x) { return x.p === p; }).map(function (x) { return { x: x.x, y: x.y, r: x.r, label: x.label }; }),
-        backgroundColor: colors[p]
-      };
+    var pts = points();
+    var sets = ["must", "should", "could", "wont"].map(function (p, i) {
+      return { label: el.getAttribute("data-" + p), data: pts[i], backgroundColor: colors[p] };
     });
     var q = { q1: el.getAttribute("data-q1"), q2: el.getAttribute("data-q2"), q3: el.getAttribute("data-q3"), q4: el.getAttribute("data-q4") };
     var quadrants = {
@@ -78,7 +96,7 @@
         ctx.restore();
       }
     };
-    new Chart(el, {
+    quadrant = new Chart(el, {
       type: "bubble",
       data: { datasets: sets },
       plugins: [quadrants],
