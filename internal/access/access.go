@@ -131,6 +131,13 @@ const (
 	ResearchView   Action = "research.view"
 	ResearchManage Action = "research.manage" // questionnaires, records, reopen, to requirement
 	ResearchAnswer Action = "research.answer" // fill in a questionnaire sent to you
+
+	// Change control and requirement baselines (internal/change). Voting
+	// is personal (members of the project's board) and so is signing a
+	// baseline (its named signers), so neither is a row here.
+	ChangeView    Action = "change.view"    // change requests, board, baselines, change log
+	ChangeRequest Action = "change.request" // open a change request (either side)
+	ChangeManage  Action = "change.manage"  // board, signers, baselines, close a vote, pre-approve a standard change
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -179,6 +186,11 @@ var table = map[Action][]Role{
 	ResearchView:   {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
 	ResearchManage: {RolePM, RoleConsultant},
 	ResearchAnswer: {RoleCustomerPM, RoleKeyUser},
+
+	// Change control (internal/change).
+	ChangeView:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
+	ChangeRequest: {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
+	ChangeManage:  {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -302,6 +314,7 @@ var costFields = map[string]bool{
 	"tax_rate_bp":        true,
 	"payment_milestones": true,
 	"contract_notes":     true,
+	"cost_minor":         true, // a change request's cost (internal/change)
 }
 
 // IsCostField reports whether a field name carries money a customer must

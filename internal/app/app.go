@@ -14,6 +14,7 @@ import (
 	"golive/internal/access"
 	"golive/internal/audit"
 	"golive/internal/auth"
+	"golive/internal/change"
 	"golive/internal/config"
 	"golive/internal/datamigration"
 	"golive/internal/db"
@@ -68,6 +69,8 @@ type App struct {
 	handler    http.Handler
 	// Requirements (internal/requirement): pool, review, matrix, functions, traceability.
 	Requirements *requirement.Service
+	// Change control and requirement baselines (internal/change).
+	Change *change.Service
 }
 
 // Options tune New for commands that need less than a server.
@@ -134,6 +137,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
 	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
 	views.Add("research", research.Views(), "internal/research/views")
+	views.Add("change", change.Views(), "internal/change/views") // change control
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -196,6 +200,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 		return nil, fmt.Errorf("research templates: %w", err)
 	}
 	// ----- end research -----
+	// ----- change control (internal/change) -----
+	a.Change = change.NewService(d, a.Audit, a.Projects, a.Notify, change.NewPool(a.Requirements))
+	a.Discuss.Register(change.DiscussKind, a.Change.DiscussTarget)
+	a.Requirements.RegisterTrace("change_request", "change.trace_label", a.Change.Trace)
+	// ----- end change control -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {

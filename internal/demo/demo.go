@@ -145,6 +145,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadResearch(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("research: %w", err)
 	}
+	if err := LoadChange(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("change control: %w", err)
+	}
 	return true, nil
 }
 
