@@ -104,6 +104,16 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Finance: labor records and expenses (internal/finance). Vendor staff
+	// enter their own labor and expenses; the PM approves them (and may
+	// enter for anyone, e.g. a subcontractor's day workers); budgets,
+	// subcontractors and closed months are the PM's and finance's. Seeing
+	// any cost, rate or budget figure stays CostView.
+	LaborEnter    Action = "labor.enter"    // own labor records and expenses: enter, submit, withdraw drafts
+	LaborApprove  Action = "labor.approve"  // approve/reject labor and expenses, enter for others, reversals
+	FinanceManage Action = "finance.manage" // budgets and revisions, subcontractors and workers, closed months
+	BudgetApprove Action = "budget.approve" // approve or reject a budget version
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +149,12 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Finance (internal/finance).
+	LaborEnter:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
+	LaborApprove:  {RolePM},
+	FinanceManage: {RolePM, RoleFinance},
+	BudgetApprove: {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -252,6 +268,11 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+	// Finance (internal/finance).
+	"cost_minor": true, "amount_minor": true, "tax_minor": true, "rate_minor": true,
+	"cost_day_minor": true, "cost_hour_minor": true, "bill_day_minor": true, "bill_hour_minor": true,
+	"bill_minor": true, "base_minor": true, "contingency_minor": true, "total_minor": true,
+	"change_cost_minor": true, "contingency_pct": true, "lines": true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

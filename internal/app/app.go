@@ -18,6 +18,7 @@ import (
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
+	"golive/internal/finance"
 	"golive/internal/live"
 	"golive/internal/methodology"
 	"golive/internal/notify"
@@ -49,6 +50,7 @@ type App struct {
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
 	WorkCal *workcal.Service // working calendar per project (editing)
+	Finance *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -92,6 +94,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
 	a.Work = work.NewService(d, a.Audit, a.Projects)
 	a.WorkCal = workcal.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Finance = finance.NewService(d, a.Audit, a.Projects)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
@@ -119,6 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("finance", finance.Views(), "internal/finance/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
