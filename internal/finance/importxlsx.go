@@ -179,12 +179,13 @@ func parseUnit(s string) (string, bool) {
 
 // ImportRow is the outcome of one row.
 type ImportRow struct {
-	Row   int    `json:"row"`
-	Name  string `json:"name"`
-	Date  string `json:"date"`
-	Field string `json:"field,omitempty"`
-	Error string `json:"error,omitempty"` // catalog key
-	Args  []any  `json:"args,omitempty"`
+	Row     int    `json:"row"`
+	Name    string `json:"name"`
+	Date    string `json:"date"`
+	Field   string `json:"field,omitempty"`
+	Error   string `json:"error,omitempty"` // catalog key
+	Args    []any  `json:"args,omitempty"`
+	Message string `json:"message,omitempty"` // the error in the caller's language
 }
 
 // ImportReport lists the rows with problems; nothing is written unless

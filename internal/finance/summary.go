@@ -113,7 +113,13 @@ func (s *Service) costProjects(ctx context.Context, p *access.Principal) ([]int6
 			out = append(out, id)
 		}
 	}
-	return out, false, apperr.Wrap(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, false, apperr.Wrap(err)
+	}
+	if len(out) == 0 {
+		return nil, false, apperr.NotFoundErr() // sees no project's costs: nothing to show
+	}
+	return out, false, nil
 }
 
 // PeriodOf is the period key of a date: the date, its week's Monday, or
