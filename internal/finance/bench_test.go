@@ -69,4 +69,3 @@ func BenchmarkSubcontractorMonthExport(b *testing.B) {
 		})
 	}
 }
-
