@@ -15,6 +15,7 @@ import (
 func (a *App) financeRoutes() {
 	s := a.Server
 	a.Discuss.Register(finance.ExpenseKind, a.Finance.DiscussTarget)
+	a.Trash.Register("labor_record", finance.LaborTrash{S: a.Finance})
 	dw := discuss.NewWeb(a.Discuss)
 	receipts := dw.For(finance.ExpenseKind, "eid")
 	w := finance.NewWeb(a.Finance, dw.Panel)

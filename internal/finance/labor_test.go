@@ -307,3 +307,47 @@ func TestBudgetsAndExpenses(t *testing.T) {
 }
 
 func itoa(v int64) string { return fmtInt(v) }
+
+func TestDeletedDraftRestoresWithinTheRules(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc := e.App.Finance
+		a := e.ProjectA.ID
+		dev, fin := e.Users[apptest.Developer].P, e.Users[apptest.Finance].P
+		r, err := svc.CreateLabor(ctx, dev, a, finance.LaborInput{Date: "2026-05-04", UserID: dev.UserID, Unit: "hour", Qty: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code(t, svc.DeleteLabor(ctx, dev, a, r.ID, r.Version+1), apperr.Conflict)
+		if err := svc.DeleteLabor(ctx, dev, a, r.ID, r.Version); err != nil {
+			t.Fatal(err)
+		}
+		items, err := e.App.Trash.List(ctx, dev)
+		found := false
+		for _, it := range items {
+			found = found || (it.Kind == "labor_record" && it.ID == r.ID)
+		}
+		if err != nil || !found {
+			t.Fatalf("trash: %+v %v", items, err)
+		}
+		// Meanwhile 20 h were entered that day: restoring would exceed 24 h.
+		other, err := svc.CreateLabor(ctx, dev, a, finance.LaborInput{Date: "2026-05-04", UserID: dev.UserID, Unit: "hour", Qty: 2000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		field(t, svc.RestoreLabor(ctx, dev, r.ID), "qty")
+		if err := svc.DeleteLabor(ctx, dev, a, other.ID, other.Version); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.CloseMonth(ctx, fin, a, "2026-05", true); err != nil {
+			t.Fatal(err)
+		}
+		field(t, svc.RestoreLabor(ctx, dev, r.ID), "date")
+		svc.CloseMonth(ctx, fin, a, "2026-05", false)
+		if err := svc.RestoreLabor(ctx, dev, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if l, _ := svc.ListLabor(ctx, dev, a, finance.LaborFilter{}); len(l) != 1 || l[0].ID != r.ID {
+			t.Fatalf("after restore: %+v", l)
+		}
+	})
+}
