@@ -308,3 +308,56 @@ func xlsxText(t *testing.T, body string) string {
 	}
 	return b.String()
 }
+
+// Bad labor input over HTTP: 4xx naming the field in the caller's
+// language, nothing written; a locked record is a conflict.
+func TestFinanceBadInputHTTP(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		a := itoa(e.ProjectA.ID)
+		dev := e.Users[apptest.Developer].ID
+		if err := e.App.Finance.CloseMonth(x.ctx, x.p(apptest.Finance), e.ProjectA.ID, "2026-02", true); err != nil {
+			t.Fatal(err)
+		}
+		rec := func(date, qty string) string {
+			return `{"date":"` + date + `","user_id":` + itoa(dev) + `,"unit":"hour","qty":` + qty + `}`
+		}
+		for _, c := range []struct {
+			body   string
+			status int
+			says   string
+		}{
+			{rec("2026-03-02", "-2"), 400, "工时不能为负数"},
+			{rec("2026-03-02", "25"), 400, "一人一天最多 24 小时"},
+			{rec("2026-03-02", `"7.555"`), 400, "qty"},
+			{rec("2026-02-27", "8"), 400, "2026-02 已关账"},
+			{rec("2026-02-30", "8"), 400, "请输入有效日期"},
+			{`{"date":"2026-03-02","unit":"hour","qty":8}`, 400, "请选择一位人员"},
+		} {
+			r := e.Do(t, apptest.Developer, "POST", "/api/v1/projects/"+a+"/labor", c.body)
+			if r.Status != c.status || !strings.Contains(r.Body, c.says) {
+				t.Errorf("%s: %d %s", c.body, r.Status, r.Body)
+			}
+		}
+		if n, _ := e.App.Finance.ListLabor(x.ctx, x.p(apptest.PM), e.ProjectA.ID, finance.LaborFilter{}); len(n) != 0 {
+			t.Fatalf("refused input wrote %d records", len(n))
+		}
+		// 20 h on A today, then 5 h more is refused across projects.
+		if r := e.Do(t, apptest.Developer, "POST", "/api/v1/projects/"+a+"/labor", rec("2026-03-03", "20")); r.Status != 201 {
+			t.Fatalf("20 h: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(t, apptest.Developer, "POST", "/api/v1/projects/"+a+"/labor", rec("2026-03-03", "5")); r.Status != 400 || !strings.Contains(r.Body, "已记 20 小时") {
+			t.Errorf("over 24 h: %d %s", r.Status, r.Body)
+		}
+		id := authzFinRecord(t, x, finance.LaborApproved)
+		r := e.Do(t, apptest.PM, "PATCH", "/api/v1/projects/"+a+"/labor/"+itoa(id), rec("2030-02-04", "1")+"")
+		if r.Status != 409 || !strings.Contains(r.Body, "已批准并锁定") {
+			t.Errorf("edit approved: %d %s", r.Status, r.Body)
+		}
+		// The grid names each bad cell.
+		r = e.Do(t, apptest.Developer, "PUT", "/api/v1/projects/"+a+"/labor/week", `{"week":"2026-03-09","cells":[{"person":"u`+itoa(dev)+`","date":"2026-03-10","qty":"-1"},{"person":"u`+itoa(dev)+`","date":"2026-03-11","qty":"abc"}]}`)
+		if r.Status != 400 || !strings.Contains(r.Body, "cell_u"+itoa(dev)+"_2026-03-10") || !strings.Contains(r.Body, "cell_u"+itoa(dev)+"_2026-03-11") {
+			t.Errorf("grid: %d %s", r.Status, r.Body)
+		}
+	})
+}

@@ -60,6 +60,8 @@ func (in *LaborInput) Validate() error {
 		f.Add("unit", "finance.unit_invalid")
 	}
 	switch {
+	case in.Qty == QtyInvalid:
+		f.Add("qty", "finance.qty_format")
 	case in.Qty < 0:
 		f.Add("qty", "finance.qty_negative")
 	case in.Qty == 0:

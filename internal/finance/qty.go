@@ -11,6 +11,10 @@ import (
 // is a number or a string ("7.5"); at most two decimals.
 type Qty int64
 
+// QtyInvalid marks a quantity that was not a number (Validate refuses it
+// with a message on the field).
+const QtyInvalid Qty = -1 << 62
+
 var (
 	errQtyFormat   = errors.New("qty: not a number with at most two decimals")
 	errQtyNegative = errors.New("qty: negative")
@@ -76,9 +80,9 @@ func (q *Qty) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseQty(s)
 	if err != nil && !errors.Is(err, errQtyNegative) {
-		return err
+		v = QtyInvalid
 	}
-	*q = v // negative values are refused by Validate with a field message
+	*q = v // negative and malformed values are refused by Validate, naming the field
 	return nil
 }
 

@@ -250,7 +250,7 @@ func formLabor(c *web.Ctx) (LaborInput, string) {
 	typed := c.FormValue("qty")
 	q, err := ParseQty(typed)
 	if err != nil && q >= 0 {
-		q = -1 // refused as negative/invalid by Validate, with the field named
+		q = QtyInvalid // refused by Validate, with the field named
 	}
 	in.Qty = q
 	return in, typed
