@@ -81,6 +81,37 @@ func TestLaborWeekGridApproval(t *testing.T) {
 			t.Errorf("%d approved cells", n)
 		}
 		pm.shot("labor-week-approved")
+
+		// The summary, the subcontractor's printable sheet, the budget and
+		// the rate book render for the PM.
+		fin := e.Users[apptest.Finance].P
+		sc, err := e.App.Finance.CreateSubcontractor(ctx, fin, finance.SubcontractorInput{Name: "昆山华建机电安装队", Contact: "钱建华"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Finance.CreateWorker(ctx, fin, finance.WorkerInput{SubcontractorID: sc.ID, Name: "赵大勇", Trade: "电工"}); err != nil {
+			t.Fatal(err)
+		}
+		pm.open(base + "/summary?from=2026-03-01&to=2026-03-31&group_by=person&period=week")
+		mustContain(t, "summary", pm.bodyText(), "工时汇总", "developer", "39.5", "¥4,937.50")
+		pm.shot("labor-summary")
+		pm.open(base + "/sheet?month=2026-03&subcontractor_id=" + strconv.FormatInt(sc.ID, 10))
+		mustContain(t, "sheet", pm.bodyText(), "昆山华建机电安装队 · 2026-03 点工工时确认单", "赵大勇", "分包单位签字")
+		pm.shot("labor-sheet")
+		pm.open("/projects/" + strconv.FormatInt(a, 10) + "/cost-plan")
+		pm.fill("fb-pct", "15")
+		pm.do(chromedp.SetValue(chromedp.CSS(`#fin-budget-form input[name=amount]`), "100,000"))
+		if st := pm.submit(chromedp.Click(chromedp.CSS("#fin-budget-form button"))); st != 200 {
+			t.Fatalf("propose budget: %d", st)
+		}
+		if st := pm.submit(chromedp.Click(chromedp.CSS(`#fin-budget-versions button[value=approve]`))); st != 200 {
+			t.Fatalf("approve budget: %d", st)
+		}
+		mustContain(t, "budget", pm.bodyText(), "预算版本已批准", "¥100,000.00", "不可预见费（15%）", "¥115,000.00")
+		pm.shot("labor-budget")
+		pm.open("/finance/rates")
+		mustContain(t, "rates", pm.bodyText(), "角色：developer", "¥1,000.00", "昆山华建机电安装队")
+		pm.shot("labor-rates")
 		acts, err := e.App.Finance.Actuals(ctx, a, "2026-03-01", "2026-03-31")
 		var sum int64
 		for _, x := range acts {
