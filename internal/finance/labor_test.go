@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -78,6 +79,18 @@ func TestLaborLifecycle(t *testing.T) {
 		field(t, err, "reason")
 		if _, err := svc.DecideLabor(ctx, pm, a, []int64{r1.ID}, true, ""); err != nil {
 			t.Fatal(err)
+		}
+		// The PM heard of the submission, the developer of the approval;
+		// neither note carries a cost.
+		for _, n := range []struct {
+			user int64
+			key  string
+		}{{pm.UserID, "finance.note_submitted"}, {dev.UserID, "finance.note_approved"}} {
+			var c int
+			var params string
+			if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*), MAX(params) FROM notifications WHERE user_id = ? AND msg_key = ?`, n.user, n.key).Scan(&c, &params); err != nil || c != 1 || strings.Contains(params, "1000") {
+				t.Errorf("notification %s to %d: %d %q %v", n.key, n.user, c, params, err)
+			}
 		}
 		got, err := svc.GetLabor(ctx, pm, a, r1.ID)
 		if err != nil || !got.Locked || got.Status != finance.LaborApproved || got.CostMinor == nil || *got.CostMinor != 100000 {
