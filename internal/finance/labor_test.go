@@ -191,9 +191,24 @@ func TestWeekGridAndImport(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Fatalf("save: %d %v", n, err)
 		}
+		// A cell changed since it was read is a conflict, not overwritten.
+		pw, _ := svc.Week(ctx, pm, a, "2026-03-02")
+		var seen int64
+		for _, r := range pw.Rows {
+			if r.Key == uk {
+				seen = r.Cells[1].Version
+			}
+		}
+		if _, err := svc.SaveWeek(ctx, pm, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: uk, Date: "2026-03-03", Qty: "7", Version: seen}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.SaveWeek(ctx, dev, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: uk, Date: "2026-03-03", Qty: "7.5", Version: seen}}})
+		if e := apperr.As(err); e.Code != apperr.Conflict || !e.HasField(finance.CellField(uk, "2026-03-03")) {
+			t.Fatalf("stale cell: %v", err)
+		}
 		// A developer sees and saves only their own row.
 		dw, _ := svc.Week(ctx, dev, a, "2026-03-02")
-		if len(dw.Rows) != 1 || dw.Rows[0].Key != uk || dw.Rows[0].Total != 1550 || len(dw.Pending) != 2 {
+		if len(dw.Rows) != 1 || dw.Rows[0].Key != uk || dw.Rows[0].Total != 1500 || len(dw.Pending) != 2 {
 			t.Fatalf("developer's week: %+v", dw)
 		}
 		_, err = svc.SaveWeek(ctx, dev, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: wkKey, Date: "2026-03-03", Qty: "1"}}})

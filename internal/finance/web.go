@@ -154,7 +154,8 @@ func (h *Web) SaveWeek(c *web.Ctx) error {
 		if !ok {
 			continue
 		}
-		in.Cells = append(in.Cells, GridCellInput{Person: person, Date: date, Qty: vs[0]})
+		v, _ := strconv.ParseInt(c.FormValue("ver_"+rest), 10, 64)
+		in.Cells = append(in.Cells, GridCellInput{Person: person, Date: date, Qty: vs[0], Version: v})
 		typed[k] = vs[0]
 	}
 	n, err := h.svc.SaveWeek(c.Context(), c.P, id, in)
@@ -170,6 +171,9 @@ func (h *Web) SaveWeek(c *web.Ctx) error {
 		vm.Typed, vm.CellErrs = typed, map[string]string{}
 		for f, k := range e.Fields {
 			vm.CellErrs[f] = c.T(k, e.FieldArgs[f]...)
+			if k == "finance.cell_stale" {
+				delete(typed, f) // show what is stored now
+			}
 		}
 		if len(e.Fields) == 0 {
 			vm.Err = c.T(e.Key, e.Args...)
