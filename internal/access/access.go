@@ -138,6 +138,15 @@ const (
 	ChangeView    Action = "change.view"    // change requests, board, baselines, change log
 	ChangeRequest Action = "change.request" // open a change request (either side)
 	ChangeManage  Action = "change.manage"  // board, signers, baselines, close a vote, pre-approve a standard change
+	// Finance: labor records and expenses (internal/finance). Vendor staff
+	// enter their own labor and expenses; the PM approves them (and may
+	// enter for anyone, e.g. a subcontractor's day workers); budgets,
+	// subcontractors and closed months are the PM's and finance's. Seeing
+	// any cost, rate or budget figure stays CostView.
+	LaborEnter    Action = "labor.enter"    // own labor records and expenses: enter, submit, withdraw drafts
+	LaborApprove  Action = "labor.approve"  // approve/reject labor and expenses, enter for others, reversals
+	FinanceManage Action = "finance.manage" // budgets and revisions, subcontractors and workers, closed months
+	BudgetApprove Action = "budget.approve" // approve or reject a budget version
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -191,6 +200,11 @@ var table = map[Action][]Role{
 	ChangeView:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance, RoleCustomerPM, RoleKeyUser, RoleExecutive},
 	ChangeRequest: {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	ChangeManage:  {RolePM},
+	// Finance (internal/finance).
+	LaborEnter:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
+	LaborApprove:  {RolePM},
+	FinanceManage: {RolePM, RoleFinance},
+	BudgetApprove: {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -315,6 +329,13 @@ var costFields = map[string]bool{
 	"payment_milestones": true,
 	"contract_notes":     true,
 	"cost_minor":         true, // a change request's cost (internal/change)
+	// Finance (internal/finance).
+	// (cost_minor, amount_minor and tax_minor are listed above.)
+	"rate_minor":     true,
+	"cost_day_minor": true, "cost_hour_minor": true, "bill_day_minor": true, "bill_hour_minor": true,
+	"bill_minor": true, "base_minor": true, "contingency_minor": true, "total_minor": true,
+	"change_cost_minor": true, "contingency_pct": true, "lines": true,
+	"cost_day": true, "cost_hour": true, "bill_day": true, "bill_hour": true, "cost": true, "bill": true, "amount": true, "tax": true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

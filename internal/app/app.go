@@ -19,6 +19,7 @@ import (
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
+	"golive/internal/finance"
 	"golive/internal/funds"
 	"golive/internal/live"
 	"golive/internal/methodology"
@@ -60,6 +61,7 @@ type App struct {
 	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
 	Funds     *funds.Service
 	stopFunds context.CancelFunc
+	Finance   *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -107,6 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
 	a.Work = work.NewService(d, a.Audit, a.Projects)
 	a.WorkCal = workcal.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Finance = finance.NewService(d, a.Audit, a.Projects)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
@@ -138,6 +141,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("requirement", requirement.Views(), "internal/requirement/views")       // requirements
 	views.Add("research", research.Views(), "internal/research/views")
 	views.Add("change", change.Views(), "internal/change/views") // change control
+	views.Add("finance", finance.Views(), "internal/finance/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -204,6 +208,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Change = change.NewService(d, a.Audit, a.Projects, a.Notify, change.NewPool(a.Requirements))
 	a.Discuss.Register(change.DiscussKind, a.Change.DiscussTarget)
 	a.Requirements.RegisterTrace("change_request", "change.trace_label", a.Change.Trace)
+	// An approved change request with a cost proposes a budget revision
+	// (the PM approves it on the cost plan); never for a rolled-back approval.
+	a.Change.OnApproved(func(ctx context.Context, ev change.Approved) {
+		if ev.CostMinor == 0 {
+			return
+		}
+		if err := a.Finance.ProposeRevisionFromChange(ctx, ev.ProjectID, ev.CRID, ev.Number, ev.CostMinor); err != nil {
+			log.Warn("budget revision from a change request", "project", ev.ProjectID, "change", ev.Number, "err", err)
+		}
+	})
 	// ----- end change control -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.

@@ -75,8 +75,9 @@ func (a *App) routes(views *web.Views) {
 	a.dataMigrationRoutes()
 	a.researchRoutes() // questionnaires, interviews, observations (internal/research)
 	a.requirementRoutes()
-	a.changeRoutes() // requirement baselines and change control
-	a.fundsRoutes()  // fund centre: contracts, payment milestones, receivables
+	a.changeRoutes()  // requirement baselines and change control
+	a.fundsRoutes()   // fund centre: contracts, payment milestones, receivables
+	a.financeRoutes() // labor records, expenses, budgets, rates
 	// Members and activity close every project's navigation.
 	s.AddProjectNav("nav.members", "/members", "members")
 	s.AddProjectNav("nav.activity", "/activity", "activity")

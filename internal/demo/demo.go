@@ -148,6 +148,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadChange(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("change control: %w", err)
 	}
+	if err := LoadFinance(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("finance: %w", err)
+	}
 	return true, nil
 }
 
