@@ -659,6 +659,15 @@ type runPage struct {
 	}
 }
 
+// SignErrors are the messages of a refused sign-off, for its own sample's
+// form only.
+func (v runPage) SignErrors(sampleID int64) map[string]string {
+	if v.Sign.Sample == sampleID {
+		return v.Sign.Errors
+	}
+	return nil
+}
+
 type mapRow struct {
 	I      int
 	Column string
