@@ -104,6 +104,10 @@ const (
 	MigrationEdit       Action = "migration.edit" // objects, specifications, code maps, reconciliation, delete
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
+
+	// Cost centre (internal/costcentre): reading it is CostView; the PM
+	// sets the project's alert thresholds.
+	CostSettings Action = "cost.settings"
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -139,6 +143,9 @@ var table = map[Action][]Role{
 	MigrationEdit:       {RolePM, RoleConsultant},
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
+
+	// Cost centre (internal/costcentre).
+	CostSettings: {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -252,6 +259,11 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+	// Cost centre (internal/costcentre).
+	"contingency_minor": true, "actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
+	"contract_minor": true, "margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
+	"margin_at_completion_pct": true, "cost_minor": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
+	"cpi_threshold_pct": true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

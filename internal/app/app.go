@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"path"
 	"path/filepath"
+	"time"
 
 	"golive/internal/access"
 	"golive/internal/audit"
 	"golive/internal/auth"
 	"golive/internal/config"
+	"golive/internal/costcentre"
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
@@ -49,6 +51,8 @@ type App struct {
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
 	WorkCal *workcal.Service // working calendar per project (editing)
+	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
+	CostCentre *costcentre.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -119,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("costcentre", costcentre.Views(), "internal/costcentre/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -150,6 +155,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
 	// ----- end data migration -----
+	// ----- cost centre (internal/costcentre) -----
+	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
+	a.CostCentre.SetSources(costCentreSources(a))
+	// ----- end cost centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
@@ -162,6 +171,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	mctx, stop := context.WithCancel(context.Background())
 	a.stopMailer = stop
 	go a.Notify.Run(mctx, log)
+	go a.CostCentre.RunAlerts(mctx, log, 10*time.Minute) // overrun alerts of active projects
 
 	if opt.Bootstrap {
 		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)

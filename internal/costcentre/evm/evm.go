@@ -13,6 +13,7 @@ package evm
 import (
 	"math/big"
 	"sort"
+	"strconv"
 
 	"golive/internal/calendar"
 )
@@ -380,4 +381,20 @@ func Curve(p *Plan, c *Cumulative, today calendar.Date, maxDaily int) []Point {
 		out = append(out, pt)
 	}
 	return out
+}
+
+// MarshalJSON writes an undefined ratio as null.
+func (r Ratio) MarshalJSON() ([]byte, error) {
+	if !r.OK {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.FormatFloat(r.Value, 'f', 4, 64)), nil
+}
+
+// MarshalJSON writes an undefined amount as null.
+func (a Amount) MarshalJSON() ([]byte, error) {
+	if !a.OK {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.FormatInt(a.Value, 10)), nil
 }
