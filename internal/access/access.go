@@ -105,6 +105,15 @@ const (
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
 
+	// Finance: labor records and expenses (internal/finance). Vendor staff
+	// enter their own labor and expenses; the PM approves them (and may
+	// enter for anyone, e.g. a subcontractor's day workers); budgets,
+	// subcontractors and closed months are the PM's and finance's. Seeing
+	// any cost, rate or budget figure stays CostView.
+	LaborEnter    Action = "labor.enter"    // own labor records and expenses: enter, submit, withdraw drafts
+	LaborApprove  Action = "labor.approve"  // approve/reject labor and expenses, enter for others, reversals
+	FinanceManage Action = "finance.manage" // budgets and revisions, subcontractors and workers, closed months
+	BudgetApprove Action = "budget.approve" // approve or reject a budget version
 	// Cost centre (internal/costcentre): reading it is CostView; the PM
 	// sets the project's alert thresholds.
 	CostSettings Action = "cost.settings"
@@ -144,6 +153,11 @@ var table = map[Action][]Role{
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
 
+	// Finance (internal/finance).
+	LaborEnter:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
+	LaborApprove:  {RolePM},
+	FinanceManage: {RolePM, RoleFinance},
+	BudgetApprove: {RolePM},
 	// Cost centre (internal/costcentre).
 	CostSettings: {RolePM},
 }
@@ -259,10 +273,15 @@ func (s Scope) ProjectFilter(alias string) (string, []any) {
 // callers without CostView. Modules add their keys here.
 var costFields = map[string]bool{
 	"budget_minor": true,
+	// Finance (internal/finance).
+	"cost_minor": true, "amount_minor": true, "tax_minor": true, "rate_minor": true,
+	"cost_day_minor": true, "cost_hour_minor": true, "bill_day_minor": true, "bill_hour_minor": true,
+	"bill_minor": true, "base_minor": true, "contingency_minor": true, "total_minor": true,
+	"change_cost_minor": true, "contingency_pct": true, "lines": true,
 	// Cost centre (internal/costcentre).
-	"contingency_minor": true, "actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
+	"actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
 	"contract_minor": true, "margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
-	"margin_at_completion_pct": true, "cost_minor": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
+	"margin_at_completion_pct": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
 	"cpi_threshold_pct": true,
 }
 

@@ -20,6 +20,7 @@ import (
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
+	"golive/internal/finance"
 	"golive/internal/live"
 	"golive/internal/methodology"
 	"golive/internal/notify"
@@ -51,6 +52,7 @@ type App struct {
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
 	WorkCal *workcal.Service // working calendar per project (editing)
+	Finance *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
 	CostCentre *costcentre.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
@@ -96,6 +98,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Methodology = methodology.NewService(d, a.Audit, a.Projects)
 	a.Work = work.NewService(d, a.Audit, a.Projects)
 	a.WorkCal = workcal.NewService(d, a.Audit, a.Projects, a.Work)
+	a.Finance = finance.NewService(d, a.Audit, a.Projects)
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
@@ -123,6 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("finance", finance.Views(), "internal/finance/views")
 	views.Add("costcentre", costcentre.Views(), "internal/costcentre/views")
 	if err := views.Load(); err != nil {
 		d.Close()
