@@ -105,6 +105,15 @@ const (
 	MigrationRun        Action = "migration.run"  // upload a file and run it, cancel, draw a sample
 	MigrationSignSample Action = "migration.sign" // sign off a drawn sample
 
+	// Fund centre (internal/funds): contracts, payment milestones,
+	// invoices, receipts, receivables, cash-flow forecast. Vendor PM and
+	// finance see and manage everything; the customer's PM and executive
+	// see their own contract's payment schedule, invoices and what is due
+	// (never internal notes or receipts' bank references). Key users are
+	// left out: payment terms are commercial, not theirs to test.
+	FundsView         Action = "funds.view"
+	FundsManage       Action = "funds.manage"
+	FundsViewCustomer Action = "funds.view_customer"
 	// Finance: labor records and expenses (internal/finance). Vendor staff
 	// enter their own labor and expenses; the PM approves them (and may
 	// enter for anyone, e.g. a subcontractor's day workers); budgets,
@@ -153,6 +162,10 @@ var table = map[Action][]Role{
 	MigrationRun:        {RolePM, RoleConsultant, RoleCustomerPM, RoleKeyUser},
 	MigrationSignSample: {RoleCustomerPM, RoleKeyUser},
 
+	// Fund centre (internal/funds).
+	FundsView:         {RolePM, RoleFinance},
+	FundsManage:       {RolePM, RoleFinance},
+	FundsViewCustomer: {RoleCustomerPM, RoleExecutive},
 	// Finance (internal/finance).
 	LaborEnter:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
 	LaborApprove:  {RolePM},
@@ -280,7 +293,7 @@ var costFields = map[string]bool{
 	"change_cost_minor": true, "contingency_pct": true, "lines": true,
 	// Cost centre (internal/costcentre).
 	"actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
-	"contract_minor": true, "margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
+	"margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
 	"margin_at_completion_pct": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
 	"cpi_threshold_pct": true,
 }

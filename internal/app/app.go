@@ -23,6 +23,7 @@ import (
 	"golive/internal/finance"
 	"golive/internal/live"
 	"golive/internal/methodology"
+	"golive/internal/funds"
 	"golive/internal/notify"
 	"golive/internal/project"
 	"golive/internal/trash"
@@ -52,6 +53,9 @@ type App struct {
 	DataMigration *datamigration.Service
 	// ----- end data migration -----
 	WorkCal *workcal.Service // working calendar per project (editing)
+	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
+	Funds     *funds.Service
+	stopFunds context.CancelFunc
 	Finance *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
 	CostCentre *costcentre.Service
@@ -159,6 +163,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
 	// ----- end data migration -----
+	// ----- fund centre (internal/funds) -----
+	a.Funds = funds.NewService(d, a.Audit, a.Projects, a.Notify, log)
+	a.Trash.Register("fund_contract", funds.ContractTrash{S: a.Funds})
+	a.Trash.Register("fund_invoice", funds.InvoiceTrash{S: a.Funds})
+	a.Trash.Register("fund_receipt", funds.ReceiptTrash{S: a.Funds})
+	// ----- end fund centre -----
 	// ----- cost centre (internal/costcentre) -----
 	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
 	a.CostCentre.SetSources(costCentreSources(a))
@@ -175,6 +185,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	mctx, stop := context.WithCancel(context.Background())
 	a.stopMailer = stop
 	go a.Notify.Run(mctx, log)
+	// Overdue payment alerts: once a day per milestone (internal/funds).
+	fctx, fstop := context.WithCancel(context.Background())
+	a.stopFunds = fstop
+	go a.Funds.RunDaily(fctx, log)
 	go a.CostCentre.RunAlerts(mctx, log, 10*time.Minute) // overrun alerts of active projects
 
 	if opt.Bootstrap {
@@ -197,6 +211,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Close() error {
 	if a.stopMailer != nil {
 		a.stopMailer()
+	}
+	if a.stopFunds != nil {
+		a.stopFunds()
 	}
 	if a.DataMigration != nil {
 		a.DataMigration.Shutdown()
