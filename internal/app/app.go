@@ -172,6 +172,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	// ----- cost centre (internal/costcentre) -----
 	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
 	a.CostCentre.SetSources(costCentreSources(a))
+	a.Funds.SetPlannedCosts(a.CostCentre.PlannedCosts) // cash-flow forecast: planned cost per month from PV
 	// ----- end cost centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
