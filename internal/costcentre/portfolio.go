@@ -53,15 +53,14 @@ func (f *PortfolioFilter) Validate() error {
 	default:
 		return apperr.InvalidField("status", "costcentre.err.status")
 	}
+	// An unknown sort key (an old bookmark) falls back to the code order.
 	key := strings.TrimPrefix(f.Sort, "-")
-	if f.Sort != "" {
-		ok := false
-		for _, s := range PortfolioSorts {
-			ok = ok || s == key
-		}
-		if !ok {
-			return apperr.InvalidField("sort", "costcentre.err.sort")
-		}
+	ok := false
+	for _, s := range PortfolioSorts {
+		ok = ok || s == key
+	}
+	if !ok {
+		f.Sort = ""
 	}
 	return nil
 }
