@@ -21,9 +21,9 @@ import (
 	"golive/internal/db"
 	"golive/internal/discuss"
 	"golive/internal/finance"
+	"golive/internal/funds"
 	"golive/internal/live"
 	"golive/internal/methodology"
-	"golive/internal/funds"
 	"golive/internal/notify"
 	"golive/internal/project"
 	"golive/internal/trash"
@@ -56,7 +56,7 @@ type App struct {
 	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
 	Funds     *funds.Service
 	stopFunds context.CancelFunc
-	Finance *finance.Service // labor records, rates, budgets, expenses, actual cost
+	Finance   *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
 	CostCentre *costcentre.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).

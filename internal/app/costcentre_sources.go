@@ -5,6 +5,7 @@ import (
 
 	"golive/internal/costcentre"
 	"golive/internal/costcentre/evm"
+	"golive/internal/finance"
 )
 
 // costCentreSources connects the cost centre to the finance module
@@ -24,6 +25,16 @@ func costCentreSources(a *App) costcentre.Sources {
 				out[i] = costcentre.ActualDay{Day: x.Date, Category: x.Category, PhaseID: x.PhaseID, CostMinor: x.CostMinor, LaborMin: minutes}
 			}
 			return out, nil
+		}
+		src.Pricer = func(ctx context.Context) (costcentre.Pricer, error) {
+			rates, err := a.Finance.LoadRates(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return func(day string, userID, workerID int64, role, trade, unit string, qtyCenti int64) int64 {
+				c, _ := rates.Cost(finance.LaborLine{Date: day, UserID: userID, WorkerID: workerID, Role: role, Trade: trade, Unit: unit, QtyCenti: qtyCenti})
+				return c
+			}, nil
 		}
 		src.Budget = func(ctx context.Context, projectID int64) (costcentre.Budget, bool, error) {
 			b, ok, err := a.Finance.BudgetCurrent(ctx, projectID)

@@ -68,9 +68,10 @@ type Sources struct {
 	Budget        func(ctx context.Context, projectID int64) (Budget, bool, error)
 	ContractValue func(ctx context.Context, projectID int64) (int64, bool, error)
 	Receivables   func(ctx context.Context, projectIDs []int64, asOf string) (map[int64]Receivable, error)
-	// BulkActuals, when set, returns total cost per project in one query
-	// (the portfolio); otherwise Actuals is called per project.
-	BulkActuals func(ctx context.Context, projectIDs []int64, to string) (map[int64]int64, error)
+	// Pricer loads the rate book once and returns the finance module's
+	// pricing of one labor record (the portfolio prices groups of
+	// identical records in bulk; see bulk.go).
+	Pricer func(ctx context.Context) (Pricer, error)
 }
 
 // Service holds the cost-centre use cases.

@@ -161,88 +161,58 @@ type figures struct {
 	cpi, spi          evm.Ratio
 }
 
-// projectFigures computes each project's BAC, AC, contract and CPI/SPI.
+// projectFigures computes each project's BAC, AC, contract and CPI/SPI
+// with a fixed number of queries (see bulk.go).
 func (s *Service) projectFigures(ctx context.Context, ids []int64, today calendar.Date) (map[int64]figures, error) {
 	out := make(map[int64]figures, len(ids))
-	var bulk map[int64]int64
-	if s.src.BulkActuals != nil {
-		var err error
-		if bulk, err = s.src.BulkActuals(ctx, ids, today.String()); err != nil {
+	charter := map[int64]int64{}
+	in, args := db.In(ids)
+	rows, err := s.db.Query(ctx, `SELECT id, budget_minor FROM projects WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, b int64
+		if err := rows.Scan(&id, &b); err != nil {
+			rows.Close()
 			return nil, err
 		}
+		charter[id] = b
 	}
-	plans, err := bulkPlans(ctx, s.db, ids)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	budgets, err := s.bulkBudgets(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	contracts, err := s.bulkContracts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	actuals, err := s.bulkActuals(ctx, ids, today.String())
+	if err != nil {
+		return nil, err
+	}
+	plans, err := bulkPlanTasks(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	cals, err := calendars(ctx, s.db, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
-		var fg figures
-		if err := s.db.QueryRow(ctx, `SELECT budget_minor FROM projects WHERE id = ?`, id).Scan(&fg.bac); err != nil {
-			return nil, err
+		fg := figures{bac: charter[id], ac: actuals[id], contract: contracts[id]}
+		if b, ok := budgets[id]; ok {
+			fg.bac, fg.hasBudget = b, true
 		}
-		if s.src.Budget != nil {
-			b, ok, err := s.src.Budget(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				fg.hasBudget, fg.bac = true, 0
-				for _, l := range b.Lines {
-					fg.bac += l.AmountMinor
-				}
-			}
-		}
-		if s.src.ContractValue != nil {
-			if fg.contract, _, err = s.src.ContractValue(ctx, id); err != nil {
-				return nil, err
-			}
-		}
-		var ev int64
-		if bulk != nil {
-			fg.ac = bulk[id]
-		} else if s.src.Actuals != nil {
-			as, err := s.src.Actuals(ctx, id, "", today.String())
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range as {
-				fg.ac += a.CostMinor
-			}
-		}
-		pl := plans[id]
-		cal, err := pl.calendar(ctx, s.db, id)
-		if err != nil {
-			return nil, err
-		}
-		plan := evm.NewPlan(fg.bac, pl.tasks, cal)
-		pv := plan.PV(today)
-		ev = plan.EV(today, today)
+		plan := evm.NewPlan(fg.bac, plans[id], cals[id])
+		ev := plan.EV(today, today)
 		fg.cpi = ratio(ev, fg.ac)
-		fg.spi = ratio(ev, pv)
+		fg.spi = ratio(ev, plan.PV(today))
 		out[id] = fg
-	}
-	return out, nil
-}
-
-type bulkPlan struct{ tasks []evm.Task }
-
-func (b bulkPlan) calendar(ctx context.Context, q db.Q, id int64) (*calendar.Calendar, error) {
-	if len(b.tasks) == 0 {
-		return nil, nil
-	}
-	return calendar.Load(ctx, q, id)
-}
-
-// bulkPlans reads the plans of many projects (one query per project for
-// now; see docs/benchmarks.md).
-func bulkPlans(ctx context.Context, q db.Q, ids []int64) (map[int64]bulkPlan, error) {
-	out := make(map[int64]bulkPlan, len(ids))
-	for _, id := range ids {
-		ts, _, err := planTasks(ctx, q, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = bulkPlan{tasks: ts}
 	}
 	return out, nil
 }

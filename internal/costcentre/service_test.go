@@ -264,3 +264,50 @@ func TestPortfolioAndPlannedCosts(t *testing.T) {
 		}
 	})
 }
+
+// The portfolio prices groups of identical labor records in bulk; it must
+// agree to the fen with the finance module's per-record pricing (odd
+// rates that round on every record, a rate change mid-month, a role
+// rate, a subcontractor's day worker on a trade rate).
+func TestPortfolioAgreesWithDashboard(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		d, a := e.App.DB, e.ProjectA.ID
+		now := db.Now()
+		dev, con := e.Users[apptest.Developer].ID, e.Users[apptest.Consultant].ID
+		run(t, d, `INSERT INTO rate_cards (user_id, cost_hour_minor, valid_from_date, created_ms) VALUES (?, 12345, '2026-01-01', ?), (?, 13579, '2026-03-05', ?)`, dev, now, dev, now)
+		run(t, d, `INSERT INTO rate_cards (role, cost_day_minor, valid_from_date, created_ms) VALUES ('consultant', 99999, '2026-02-01', ?)`, now)
+		run(t, d, `INSERT INTO trade_rates (trade, unit, cost_minor, valid_from_date, created_ms) VALUES ('电工', 'day', 33333, '2026-01-15', ?)`, now)
+		sub := exec(t, d, `INSERT INTO subcontractors (name, created_ms, updated_ms) VALUES ('华东安装', ?, ?)`, now, now)
+		w := exec(t, d, `INSERT INTO workers (subcontractor_id, name, trade, created_ms, updated_ms) VALUES (?, '王师傅', '电工', ?, ?)`, sub, now, now)
+		for i, day := range []string{"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09"} {
+			for _, qty := range []int64{33, 33, 517} {
+				run(t, d, `INSERT INTO labor_records (project_id, work_date, user_id, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, ?, ?, 'hour', ?, ?, 'approved', ?, ?)`, a, day, dev, qty, qty, now, now)
+			}
+			run(t, d, `INSERT INTO labor_records (project_id, work_date, user_id, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, ?, ?, 'hour', 333, 333, 'approved', ?, ?)`, a, day, con, now, now)
+			run(t, d, `INSERT INTO labor_records (project_id, work_date, worker_id, subcontractor_id, trade, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, '电工', 'day', ?, ?, 'approved', ?, ?)`,
+				a, day, w, sub, 50+int64(i%2)*25, 400, now, now)
+		}
+		// After the status date: neither path counts it.
+		run(t, d, `INSERT INTO labor_records (project_id, work_date, user_id, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, '2026-03-11', ?, 'hour', 800, 800, 'approved', ?, ?)`, a, dev, now, now)
+		e.App.CostCentre.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
+		var want int64
+		as, err := e.App.Finance.Actuals(ctx, a, "", "2026-03-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range as {
+			want += x.CostMinor
+		}
+		dash, err := e.App.CostCentre.Dashboard(ctx, e.Users[apptest.PM].P, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := e.App.CostCentre.Portfolio(ctx, e.Users[apptest.PM].P, costcentre.PortfolioFilter{Q: "PA"})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("%+v %v", rows, err)
+		}
+		if want == 0 || dash.ActualMinor != want || rows[0].ActualMinor != want {
+			t.Errorf("finance %d, dashboard %d, portfolio %d", want, dash.ActualMinor, rows[0].ActualMinor)
+		}
+	})
+}
