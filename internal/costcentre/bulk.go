@@ -21,7 +21,8 @@ import (
 // as the finance module does (finance.Rates.Cost).
 type Pricer func(day string, userID, workerID int64, role, trade, unit string, qtyCenti int64) int64
 
-// bulkActuals returns approved cost up to and including to, per project.
+// bulkActuals returns approved cost up to and including to (YYYY-MM-DD),
+// per project.
 //
 // Labor is priced per record and rounded per record by the finance
 // module. To avoid a million rows in Go, records are grouped so that
@@ -82,44 +83,89 @@ func (s *Service) bulkActuals(ctx context.Context, ids []int64, to string) (map[
 		return nil, err
 	}
 	sort.Strings(starts)
+	// Whole months before to's month come from the monthly counts
+	// (costcentre_labor_months), unless a rate starts inside the month;
+	// to's month and such straddled months are read record by record,
+	// grouped by rate period.
+	toMonth := to[:7]
+	straddled := map[string]bool{}
+	for _, d := range starts {
+		if d[8:] != "01" && d[:7] < toMonth {
+			straddled[d[:7]] = true
+		}
+	}
+	var skip []string
+	for m := range straddled {
+		skip = append(skip, m)
+	}
+	sort.Strings(skip)
+	add := func(q string, args []any, monthly bool) error {
+		rows, err := s.db.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, uid, wid, qty, n int64
+			var role, trade, unit, day string
+			if err := rows.Scan(&id, &uid, &wid, &role, &trade, &unit, &qty, &n, &day); err != nil {
+				return err
+			}
+			if monthly {
+				day += "-01" // no rate starts inside the month: any day prices it
+			}
+			out[id] += n * price(day, uid, wid, role, trade, unit, qty)
+		}
+		return rows.Err()
+	}
+	const people = `
+		LEFT JOIN users u ON u.id = g.uid
+		LEFT JOIN project_members pm ON pm.project_id = g.project_id AND pm.user_id = g.uid AND pm.deleted_ms IS NULL`
+	margs := append([]any{}, inArgs...)
+	margs = append(margs, toMonth)
+	notIn := ""
+	if len(skip) > 0 {
+		sin, sargs := db.In(skip)
+		notIn = ` AND month NOT IN (` + sin + `)`
+		margs = append(margs, sargs...)
+	}
+	if err := add(`SELECT g.project_id, g.uid, g.worker_id, COALESCE(pm.role, u.role, ''), g.trade, g.unit, g.qty_centi, g.n, g.month
+		FROM (SELECT project_id, user_id AS uid, worker_id, trade, unit, qty_centi, n, month FROM costcentre_labor_months
+			WHERE project_id IN (`+in+`) AND n > 0 AND month < ?`+notIn+`) g`+people, margs, true); err != nil {
+		return nil, err
+	}
+	// Record by record: to's month, and the straddled months.
+	ranges := []string{`(l.work_date >= ? AND l.work_date <= ?)`}
+	rargs := []any{toMonth + "-01", to}
+	for _, m := range skip {
+		ranges = append(ranges, `(l.work_date >= ? AND l.work_date <= ?)`)
+		rargs = append(rargs, m+"-01", m+"-31")
+	}
 	// period k holds dates in [starts[k-1], starts[k]); period 0 is before any rate.
 	var b strings.Builder
-	var args []any
+	var pargs []any
 	b.WriteString("CASE")
 	for i, d := range starts {
 		b.WriteString(" WHEN l.work_date < ? THEN ")
 		b.WriteString(itoa(int64(i)))
-		args = append(args, d)
+		pargs = append(pargs, d)
 	}
 	b.WriteString(" ELSE " + itoa(int64(len(starts))) + " END")
 	period := b.String()
 	if len(starts) == 0 {
-		period, args = "0", nil
+		period, pargs = "0", nil
 	}
-	args = append(args, inArgs...)
-	args = append(args, to)
-	q := `SELECT g.project_id, g.uid, g.wid, COALESCE(pm.role, u.role, ''), g.trade, g.unit, g.qty_centi, g.n, g.day
+	args := append(pargs, inArgs...)
+	args = append(args, rargs...)
+	if err := add(`SELECT g.project_id, g.uid, g.wid, COALESCE(pm.role, u.role, ''), g.trade, g.unit, g.qty_centi, g.n, g.day
 		FROM (SELECT l.project_id, COALESCE(l.user_id, 0) AS uid, COALESCE(l.worker_id, 0) AS wid, l.trade, l.unit, l.qty_centi,
-				` + period + ` AS period, COUNT(*) AS n, MIN(l.work_date) AS day
+				`+period+` AS period, COUNT(*) AS n, MIN(l.work_date) AS day
 			FROM labor_records l
-			WHERE l.project_id IN (` + in + `) AND l.status = 'approved' AND l.deleted_ms IS NULL AND l.work_date <= ?
-			GROUP BY l.project_id, COALESCE(l.user_id, 0), COALESCE(l.worker_id, 0), l.trade, l.unit, l.qty_centi, period) g
-		LEFT JOIN users u ON u.id = g.uid
-		LEFT JOIN project_members pm ON pm.project_id = g.project_id AND pm.user_id = g.uid AND pm.deleted_ms IS NULL`
-	rows, err = s.db.Query(ctx, q, args...)
-	if err != nil {
+			WHERE l.project_id IN (`+in+`) AND l.status = 'approved' AND l.deleted_ms IS NULL AND (`+strings.Join(ranges, " OR ")+`)
+			GROUP BY l.project_id, COALESCE(l.user_id, 0), COALESCE(l.worker_id, 0), l.trade, l.unit, l.qty_centi, period) g`+people, args, false); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, uid, wid, qty, n int64
-		var role, trade, unit, day string
-		if err := rows.Scan(&id, &uid, &wid, &role, &trade, &unit, &qty, &n, &day); err != nil {
-			return nil, err
-		}
-		out[id] += n * price(day, uid, wid, role, trade, unit, qty)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // bulkBudgets returns the BAC of each project with an approved budget

@@ -279,7 +279,9 @@ func TestPortfolioAgreesWithDashboard(t *testing.T) {
 		run(t, d, `INSERT INTO trade_rates (trade, unit, cost_minor, valid_from_date, created_ms) VALUES ('电工', 'day', 33333, '2026-01-15', ?)`, now)
 		sub := exec(t, d, `INSERT INTO subcontractors (name, created_ms, updated_ms) VALUES ('华东安装', ?, ?)`, now, now)
 		w := exec(t, d, `INSERT INTO workers (subcontractor_id, name, trade, created_ms, updated_ms) VALUES (?, '王师傅', '电工', ?, ?)`, sub, now, now)
-		for i, day := range []string{"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09"} {
+		// January has a rate starting inside it (read record by record),
+		// February is read from the monthly counts, March is the current month.
+		for i, day := range []string{"2026-01-12", "2026-01-20", "2026-02-10", "2026-02-11", "2026-02-27", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09"} {
 			for _, qty := range []int64{33, 33, 517} {
 				run(t, d, `INSERT INTO labor_records (project_id, work_date, user_id, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, ?, ?, 'hour', ?, ?, 'approved', ?, ?)`, a, day, dev, qty, qty, now, now)
 			}
@@ -289,6 +291,26 @@ func TestPortfolioAgreesWithDashboard(t *testing.T) {
 		}
 		// After the status date: neither path counts it.
 		run(t, d, `INSERT INTO labor_records (project_id, work_date, user_id, unit, qty_centi, hours_centi, status, created_ms, updated_ms) VALUES (?, '2026-03-11', ?, 'hour', 800, 800, 'approved', ?, ?)`, a, dev, now, now)
+		// Changes after approval keep the monthly counts exact: a record
+		// rejected, one deleted, one corrected, one re-dated into March.
+		var ids []int64
+		lrows, err := d.Query(ctx, `SELECT id FROM labor_records WHERE project_id = ? AND work_date LIKE '2026-02-%' AND user_id = ? ORDER BY id`, a, dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for lrows.Next() {
+			var id int64
+			if err := lrows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		lrows.Close()
+		run(t, d, `UPDATE labor_records SET status = 'rejected' WHERE id = ?`, ids[0])
+		run(t, d, `UPDATE labor_records SET deleted_ms = ? WHERE id = ?`, now, ids[1])
+		run(t, d, `UPDATE labor_records SET qty_centi = 271, hours_centi = 271 WHERE id = ?`, ids[2])
+		run(t, d, `UPDATE labor_records SET work_date = '2026-03-03' WHERE id = ?`, ids[3])
+		run(t, d, `DELETE FROM labor_records WHERE id = ?`, ids[4])
 		e.App.CostCentre.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
 		var want int64
 		as, err := e.App.Finance.Actuals(ctx, a, "", "2026-03-10")

@@ -12,6 +12,7 @@ package evm
 
 import (
 	"math/big"
+	"math/bits"
 	"sort"
 	"strconv"
 
@@ -43,6 +44,18 @@ func MulDiv(a, b, c int64) (int64, bool) {
 	if c == 0 {
 		return 0, false
 	}
+	// Fast path: the product fits in 63 bits (always, for realistic sums).
+	ua, ub, uc := abs(a), abs(b), abs(c)
+	if hi, lo := bits.Mul64(ua, ub); hi == 0 && lo < 1<<63 && uc < 1<<63 {
+		q, r := lo/uc, lo%uc
+		if 2*r >= uc {
+			q++
+		}
+		if (a < 0) != (b < 0) != (c < 0) && q != 0 {
+			return -int64(q), true
+		}
+		return int64(q), true
+	}
 	n := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
 	d := big.NewInt(c)
 	neg := (n.Sign() < 0) != (d.Sign() < 0)
@@ -56,6 +69,13 @@ func MulDiv(a, b, c int64) (int64, bool) {
 		q.Neg(q)
 	}
 	return q.Int64(), true
+}
+
+func abs(v int64) uint64 {
+	if v < 0 {
+		return uint64(-v)
+	}
+	return uint64(v)
 }
 
 // Ratio is a quotient that may be undefined (zero denominator).

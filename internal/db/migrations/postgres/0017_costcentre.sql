@@ -21,3 +21,44 @@ CREATE TABLE costcentre_alerts (
     cleared_ms BIGINT
 );
 CREATE UNIQUE INDEX costcentre_alerts_open ON costcentre_alerts (project_id, alert_key) WHERE cleared_ms IS NULL;
+
+-- Approved labor counted by project, person, trade, unit, quantity and
+-- month: the portfolio finance view prices these groups (every record of
+-- a group costs the same while no rate starts inside the month) instead
+-- of reading every record. Kept exact and in the same transaction as the
+-- labor change by the trigger below; rows whose count fell to 0 stay.
+CREATE TABLE costcentre_labor_months (
+    project_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    worker_id BIGINT NOT NULL,
+    trade TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    qty_centi BIGINT NOT NULL,
+    month TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (project_id, month, user_id, worker_id, trade, unit, qty_centi)
+);
+
+INSERT INTO costcentre_labor_months (project_id, user_id, worker_id, trade, unit, qty_centi, month, n)
+SELECT project_id, COALESCE(user_id, 0), COALESCE(worker_id, 0), trade, unit, qty_centi, substr(work_date, 1, 7), COUNT(*)
+FROM labor_records WHERE status = 'approved' AND deleted_ms IS NULL
+GROUP BY project_id, COALESCE(user_id, 0), COALESCE(worker_id, 0), trade, unit, qty_centi, substr(work_date, 1, 7);
+
+CREATE FUNCTION costcentre_labor_months_apply() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'approved' AND OLD.deleted_ms IS NULL THEN
+        UPDATE costcentre_labor_months SET n = n - 1
+        WHERE project_id = OLD.project_id AND month = substr(OLD.work_date, 1, 7) AND user_id = COALESCE(OLD.user_id, 0)
+          AND worker_id = COALESCE(OLD.worker_id, 0) AND trade = OLD.trade AND unit = OLD.unit AND qty_centi = OLD.qty_centi;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'approved' AND NEW.deleted_ms IS NULL THEN
+        INSERT INTO costcentre_labor_months (project_id, user_id, worker_id, trade, unit, qty_centi, month, n)
+        VALUES (NEW.project_id, COALESCE(NEW.user_id, 0), COALESCE(NEW.worker_id, 0), NEW.trade, NEW.unit, NEW.qty_centi, substr(NEW.work_date, 1, 7), 1)
+        ON CONFLICT (project_id, month, user_id, worker_id, trade, unit, qty_centi) DO UPDATE SET n = costcentre_labor_months.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER costcentre_labor_months AFTER INSERT OR UPDATE OR DELETE ON labor_records
+FOR EACH ROW EXECUTE FUNCTION costcentre_labor_months_apply();
