@@ -107,10 +107,12 @@ const (
 
 	// Fund centre (internal/funds): contracts, payment milestones,
 	// invoices, receipts, receivables, cash-flow forecast. Vendor PM and
-	// finance see and manage everything; the customer's PM and executive
-	// see their own contract's payment schedule, invoices and what is due
-	// (never internal notes or receipts' bank references). Key users are
-	// left out: payment terms are commercial, not theirs to test.
+	// finance see and manage everything (funds.view, funds.manage); the
+	// customer-facing part (funds.view_customer: the payment schedule,
+	// invoices and what is due, never internal notes or receipts' bank
+	// references) is also open to the customer's PM and executive, for
+	// their own company's projects. Key users are left out: payment terms
+	// are commercial, not theirs to test.
 	FundsView         Action = "funds.view"
 	FundsManage       Action = "funds.manage"
 	FundsViewCustomer Action = "funds.view_customer"
@@ -165,7 +167,7 @@ var table = map[Action][]Role{
 	// Fund centre (internal/funds).
 	FundsView:         {RolePM, RoleFinance},
 	FundsManage:       {RolePM, RoleFinance},
-	FundsViewCustomer: {RoleCustomerPM, RoleExecutive},
+	FundsViewCustomer: {RolePM, RoleFinance, RoleCustomerPM, RoleExecutive},
 	// Finance (internal/finance).
 	LaborEnter:    {RolePM, RoleConsultant, RoleDeveloper, RoleFinance},
 	LaborApprove:  {RolePM},

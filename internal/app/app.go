@@ -130,6 +130,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("notify", notify.Views(), "internal/notify/views")
 	views.Add("workcal", workcal.Views(), "internal/workcal/views")
 	views.Add("datamigration", datamigration.Views(), "internal/datamigration/views") // data migration
+	views.Add("funds", funds.Views(), "internal/funds/views")                         // fund centre
 	views.Add("finance", finance.Views(), "internal/finance/views")
 	views.Add("costcentre", costcentre.Views(), "internal/costcentre/views")
 	if err := views.Load(); err != nil {

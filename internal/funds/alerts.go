@@ -72,7 +72,7 @@ func (s *Service) SendOverdueAlerts(ctx context.Context, projectID int64, day st
 			}
 			notes := make([]notify.Note, 0, len(users))
 			for _, u := range users {
-				notes = append(notes, notify.Note{UserID: u, ProjectID: m.ProjectID, Kind: "funds.overdue", Key: "funds.note_overdue",
+				notes = append(notes, notify.Note{UserID: u, ProjectID: m.ProjectID, Kind: "payment_overdue", Key: "funds.note_overdue",
 					Params: []string{number, m.Name, fen(m.OutstandingMinor), strconv.Itoa(m.DaysOverdue)},
 					Link:   "/projects/" + strconv.FormatInt(m.ProjectID, 10) + "/funds"})
 			}

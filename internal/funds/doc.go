@@ -8,9 +8,9 @@
 // tax = amount × rate / 10000 rounded half-up to the fen (RoundTax). The
 // customer pays amount + tax (价税合计, "total"), and the payment milestones
 // share that total out: by share (share_bp, 3000 = 30 %) or by a fixed
-// amount. Shares are turned into fen half-up and the last share-based
-// milestone takes the remainder, so the milestones always add up to the
-// total exactly (SplitShares).
+// amount. Shares are turned into fen by cumulative half-up rounding, so the
+// milestones always add up to the total exactly and none is negative
+// (SplitShares).
 //
 // Due dates. A milestone is triggered by a date (its planned date), by the
 // acceptance of a project milestone (methodology milestones, status done:

@@ -228,36 +228,55 @@ func (in *ScheduleInput) Validate() error {
 	return f.Err()
 }
 
-// SplitShares turns the rows of a schedule into fen of total. Share rows
-// are rounded half-up and the last share row takes the rounding remainder;
-// amount rows are taken as given. All share rows: the shares must add up to
-// exactly 100 %. Otherwise the rows must add up to the total (a remainder
-// within rounding goes to the last share row).
+// SplitShares turns the rows of a schedule into fen of total.
+//
+// All rows by share: the shares must add up to exactly 100 %, and each
+// milestone gets round(total × its cumulative share) − round(total × the
+// cumulative share before it), rounding half-up: the milestones add up to
+// the total exactly and none is negative, whatever the shares (rounding
+// each share alone and giving the last the remainder can go negative:
+// 25/25/25/24.99/0.01 % of 2 fen).
+//
+// Some rows by fixed amount: amounts are taken as given, shares rounded
+// half-up one by one, and the rows must add up to the total; a rounding
+// difference of at most one fen per row goes to the last share row when
+// that leaves it non-negative.
 func SplitShares(total int64, rows []MilestoneInput) ([]int64, error) {
 	out := make([]int64, len(rows))
 	var shares, sum int64
 	last := -1
 	allShares := true
-	for i, r := range rows {
+	for _, r := range rows {
 		if r.ShareBP > 0 {
-			out[i] = RoundTax(total, r.ShareBP)
 			shares += r.ShareBP
-			last = i
 		} else {
-			out[i] = r.AmountMinor
 			allShares = false
 		}
-		sum += out[i]
 	}
 	if allShares {
 		if shares != FullShareBP {
 			return nil, apperr.InvalidField("milestones", "funds.err_shares_sum", percentText(shares))
 		}
-		out[last] += total - sum
+		var cum, prev int64
+		for i, r := range rows {
+			cum += r.ShareBP
+			at := RoundTax(total, cum)
+			out[i] = at - prev
+			prev = at
+		}
 		return out, nil
 	}
+	for i, r := range rows {
+		if r.ShareBP > 0 {
+			out[i] = RoundTax(total, r.ShareBP)
+			last = i
+		} else {
+			out[i] = r.AmountMinor
+		}
+		sum += out[i]
+	}
 	diff := total - sum
-	if last >= 0 && diff != 0 && abs(diff) <= int64(len(rows)) {
+	if last >= 0 && diff != 0 && abs(diff) <= int64(len(rows)) && out[last]+diff >= 0 {
 		out[last] += diff
 		diff = 0
 	}
@@ -458,4 +477,15 @@ func abs(v int64) int64 {
 		return -v
 	}
 	return v
+}
+
+// TaxRateText shows the tax rate as "6%".
+func (c Contract) TaxRateText() string { return Percent(c.TaxRateBP) }
+
+// ShareText shows a share-based milestone's share ("30%"), "" for a fixed amount.
+func (m Milestone) ShareText() string {
+	if m.ShareBP == 0 {
+		return ""
+	}
+	return Percent(m.ShareBP)
 }

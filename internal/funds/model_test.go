@@ -37,10 +37,20 @@ func TestSplitShares(t *testing.T) {
 	if err != nil || got[0] != 31_800_000 || got[1] != 42_400_000 || got[2] != 26_500_000 || got[3] != 5_300_000 {
 		t.Fatalf("30/40/25/5: %v %v", got, err)
 	}
-	// Thirds of 100 fen: 33 + 33 + 34 (the last takes the remainder).
+	// Thirds of 100 fen by cumulative rounding: 33.33 → 33, 66.66 → 67, 100: 33 + 34 + 33.
 	got, err = SplitShares(100, sh(3333, 3333, 3334))
-	if err != nil || got[0]+got[1]+got[2] != 100 || got[2] != 34 {
+	if err != nil || got[0] != 33 || got[1] != 34 || got[2] != 33 {
 		t.Fatalf("thirds: %v %v", got, err)
+	}
+	// Shares rounded one by one would give the last −1 fen; cumulative rounding never does.
+	got, err = SplitShares(2, sh(2500, 2500, 2500, 2499, 1))
+	if err != nil || got[0]+got[1]+got[2]+got[3]+got[4] != 2 {
+		t.Fatalf("tiny total: %v %v", got, err)
+	}
+	for _, v := range got {
+		if v < 0 {
+			t.Fatalf("negative milestone: %v", got)
+		}
 	}
 	// 30/40/25 = 95 %: refused naming the sum.
 	_, err = SplitShares(100_00, sh(3000, 4000, 2500))

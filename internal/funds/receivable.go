@@ -13,7 +13,7 @@ import (
 type ProjectReceivable struct {
 	ProjectID     int64  `json:"project_id"`
 	Currency      string `json:"currency"`
-	ContractMinor int64  `json:"contract_minor"` // contracts' total (价税合计)
+	ContractMinor int64  `json:"contract_minor"` // live contracts' total with tax (价税合计)
 	InvoicedMinor int64  `json:"invoiced_minor"` // invoices issued up to the day
 	ReceivedMinor int64  `json:"received_minor"` // receipts up to the day
 	// OutstandingMinor is what has fallen due and is not paid (应收账款);
@@ -57,7 +57,9 @@ func (r *ProjectReceivable) Add(m Milestone) {
 }
 
 // Summarise folds aged milestones into one receivable per project, in the
-// order of projectIDs (a project without contracts gets a zero row).
+// order of projectIDs (a project without contracts gets a zero row);
+// ContractMinor is the milestones' sum here, which Receivables replaces by
+// the contracts' totals.
 func Summarise(projectIDs []int64, ms []Milestone) []ProjectReceivable {
 	idx := map[int64]int{}
 	out := make([]ProjectReceivable, 0, len(projectIDs))
@@ -99,14 +101,54 @@ func (s *Service) Receivables(ctx context.Context, projectIDs []int64, asOf stri
 		ms = append(ms, part...)
 	}
 	out := Summarise(projectIDs, ms)
-	for i := range out {
-		_, _, cur, err := s.ContractValue(ctx, out[i].ProjectID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Currency = cur
+	if err := s.contractTotals(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// contractTotals sets each receivable's currency and contract total from
+// the live contracts (a contract without a schedule still counts), in one
+// query per 500 projects; like ContractValue, contracts in another
+// currency than the project's first are left out.
+func (s *Service) contractTotals(ctx context.Context, out []ProjectReceivable) error {
+	idx := map[int64]int{}
+	ids := make([]int64, 0, len(out))
+	for i := range out {
+		idx[out[i].ProjectID] = i
+		ids = append(ids, out[i].ProjectID)
+		out[i].ContractMinor = 0
+	}
+	seen := map[int64]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		end := min(start+500, len(ids))
+		in, args := db.In(ids[start:end])
+		rows, err := s.db.Query(ctx, `SELECT project_id, currency, amount_minor + tax_minor FROM fund_contracts
+			WHERE deleted_ms IS NULL AND project_id IN (`+in+`) ORDER BY project_id, id`, args...)
+		if err != nil {
+			return apperr.Wrap(err)
+		}
+		for rows.Next() {
+			var pid, total int64
+			var cur string
+			if err := rows.Scan(&pid, &cur, &total); err != nil {
+				rows.Close()
+				return apperr.Wrap(err)
+			}
+			r := &out[idx[pid]]
+			if !seen[pid] {
+				seen[pid], r.Currency = true, cur
+			}
+			if cur == r.Currency {
+				r.ContractMinor += total
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return apperr.Wrap(err)
+		}
+	}
+	return nil
 }
 
 // ProjectReceivable is one project's receivable for a caller who may see
@@ -116,7 +158,9 @@ func (s *Service) ProjectReceivable(ctx context.Context, p *access.Principal, pr
 	if err != nil {
 		return ProjectReceivable{}, nil, v, err
 	}
-	r := Summarise([]int64{projectID}, ms)[0]
-	_, _, r.Currency, _ = s.ContractValue(ctx, projectID)
-	return r, ms, v, nil
+	rs := Summarise([]int64{projectID}, ms)
+	if err := s.contractTotals(ctx, rs); err != nil {
+		return ProjectReceivable{}, nil, v, err
+	}
+	return rs[0], ms, v, nil
 }

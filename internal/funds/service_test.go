@@ -277,7 +277,7 @@ func TestOverdueAlertsOncePerDay(t *testing.T) {
 		}
 		count := func() int {
 			var n int
-			if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = 'funds.overdue' AND project_id = ?`, a).Scan(&n); err != nil {
+			if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = 'payment_overdue' AND project_id = ?`, a).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
@@ -303,7 +303,7 @@ func TestOverdueAlertsOncePerDay(t *testing.T) {
 			t.Fatalf("customer alerted: %v", err)
 		}
 		var customers int
-		_ = e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = 'funds.overdue' AND user_id IN (?, ?, ?)`,
+		_ = e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = 'payment_overdue' AND user_id IN (?, ?, ?)`,
 			e.Users[apptest.CustomerPM].ID, e.Users[apptest.Executive].ID, e.Users[apptest.Consultant].ID).Scan(&customers)
 		if customers != 0 {
 			t.Fatalf("alerts reached %d non-finance users", customers)
