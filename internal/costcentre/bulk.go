@@ -121,7 +121,25 @@ func (s *Service) bulkActuals(ctx context.Context, ids []int64, to string) (map[
 	const people = `
 		LEFT JOIN users u ON u.id = g.uid
 		LEFT JOIN project_members pm ON pm.project_id = g.project_id AND pm.user_id = g.uid AND pm.deleted_ms IS NULL`
-	margs := append([]any{}, inArgs...)
+	// period k holds dates in [starts[k-1], starts[k]); period 0 is before any rate.
+	periodOf := func(col string) (string, []any) {
+		if len(starts) == 0 {
+			return "0", nil
+		}
+		var b strings.Builder
+		var pargs []any
+		b.WriteString("CASE")
+		for i, d := range starts {
+			b.WriteString(" WHEN " + col + " < ? THEN " + itoa(int64(i)))
+			pargs = append(pargs, d)
+		}
+		b.WriteString(" ELSE " + itoa(int64(len(starts))) + " END")
+		return b.String(), pargs
+	}
+	// Months of one rate period are summed in SQL: a month's first day
+	// stands for the month (no rate starts inside it).
+	mperiod, margs := periodOf("month || '-01'")
+	margs = append(margs, inArgs...)
 	margs = append(margs, toMonth)
 	notIn := ""
 	if len(skip) > 0 {
@@ -130,8 +148,10 @@ func (s *Service) bulkActuals(ctx context.Context, ids []int64, to string) (map[
 		margs = append(margs, sargs...)
 	}
 	if err := add(`SELECT g.project_id, g.uid, g.worker_id, COALESCE(pm.role, u.role, ''), g.trade, g.unit, g.qty_centi, g.n, g.month
-		FROM (SELECT project_id, user_id AS uid, worker_id, trade, unit, qty_centi, n, month FROM costcentre_labor_months
-			WHERE project_id IN (`+in+`) AND n > 0 AND month < ?`+notIn+`) g`+people, margs, true); err != nil {
+		FROM (SELECT project_id, user_id AS uid, worker_id, trade, unit, qty_centi, `+mperiod+` AS period, SUM(n) AS n, MIN(month) AS month
+			FROM costcentre_labor_months
+			WHERE project_id IN (`+in+`) AND n > 0 AND month < ?`+notIn+`
+			GROUP BY project_id, user_id, worker_id, trade, unit, qty_centi, period) g`+people, margs, true); err != nil {
 		return nil, err
 	}
 	// Record by record: to's month, and the straddled months.
@@ -141,20 +161,7 @@ func (s *Service) bulkActuals(ctx context.Context, ids []int64, to string) (map[
 		ranges = append(ranges, `(l.work_date >= ? AND l.work_date <= ?)`)
 		rargs = append(rargs, m+"-01", m+"-31")
 	}
-	// period k holds dates in [starts[k-1], starts[k]); period 0 is before any rate.
-	var b strings.Builder
-	var pargs []any
-	b.WriteString("CASE")
-	for i, d := range starts {
-		b.WriteString(" WHEN l.work_date < ? THEN ")
-		b.WriteString(itoa(int64(i)))
-		pargs = append(pargs, d)
-	}
-	b.WriteString(" ELSE " + itoa(int64(len(starts))) + " END")
-	period := b.String()
-	if len(starts) == 0 {
-		period, pargs = "0", nil
-	}
+	period, pargs := periodOf("l.work_date")
 	args := append(pargs, inArgs...)
 	args = append(args, rargs...)
 	if err := add(`SELECT g.project_id, g.uid, g.wid, COALESCE(pm.role, u.role, ''), g.trade, g.unit, g.qty_centi, g.n, g.day
