@@ -114,6 +114,16 @@ func TestCostCentrePage(t *testing.T) {
 		mustContain(t, "portfolio", fin.text("#finance"), e.ProjectA.Code, "¥8,000.00", "¥90,000.00")
 		fin.shot("finance-portfolio")
 
+		// Travel reaches 90 % of its budget: after the alert check the
+		// overview shows the alert to finance, not to the customer.
+		exec(`INSERT INTO expenses (project_id, expense_date, category, amount_minor, status, created_ms, updated_ms) VALUES (?, ?, 'travel', 450000, 'approved', ?, ?)`, a, today.String(), now, now)
+		if _, err := e.App.CostCentre.CheckAlerts(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		fin.open("/projects/" + strconv.FormatInt(a, 10))
+		mustContain(t, "overview", fin.text("#overview-notices"), "差旅", "90%", "80%")
+		fin.shot("overview-alert")
+
 		// A customer PM of A is refused, and sees no figure.
 		cust := b.session(t, e)
 		cust.loginAs(apptest.CustomerPM)
@@ -121,6 +131,8 @@ func TestCostCentrePage(t *testing.T) {
 			t.Errorf("customer PM: %d", st)
 		}
 		mustNotContain(t, "customer", cust.html(), "¥8,000.00", "8000", "cc-scurve")
+		cust.open("/projects/" + strconv.FormatInt(a, 10))
+		mustNotContain(t, "customer overview", cust.bodyText(), "差旅", "成本中心")
 		if n := eval[int](cust, fmt.Sprintf(`document.querySelectorAll('a[href="%s"]').length`, base)); n != 0 {
 			t.Errorf("customer PM is offered the cost centre in the navigation")
 		}
