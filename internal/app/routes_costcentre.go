@@ -39,7 +39,7 @@ func (a *App) costCentreRoutes() {
 
 	type D = web.Doc
 	doc := web.WithDoc
-	s.API("GET /api/v1/projects/{id}/costcentre", api.Dashboard, doc(D{Tag: "costcentre", Summary: "The project's cost centre at today (PM, finance, administrators): budget against actual by category and phase, burn rate of the last 4 weeks, forecast, margin, earned value in money (fen) and effort (minutes), S-curve points and the alerts that hold; an undefined ratio or amount (zero denominator) is null", Out: costcentre.Dashboard{}}))
+	s.API("GET /api/v1/projects/{id}/costcentre", api.Dashboard, doc(D{Tag: "costcentre", Summary: "The project's cost centre at today (PM, finance, administrators): budget against actual by category and phase, burn rate of the last 4 weeks, forecast, margin, earned value in money (fen) and effort (minutes), S-curve points and the alerts that hold; a ratio or amount that needs a zero denominator has ok false (shown as —)", Out: costcentre.Dashboard{}}))
 	s.API("PUT /api/v1/projects/{id}/costcentre/settings", api.SaveSettings, doc(D{Tag: "costcentre", Summary: "Set the project's alert thresholds (PM): CPI below cpi_threshold_pct/100, spend ahead of progress by more than ahead_points; version as read (0 before the first save; stale: 409)", In: costcentre.SettingsInput{}, Out: costcentre.Settings{}}))
 	s.API("GET /api/v1/finance/portfolio", api.Portfolio, doc(D{Tag: "costcentre", Summary: "Portfolio finance view (vendor PM and finance: the projects where they hold that role; administrators: all): contract, budget, actual, margin, CPI/SPI, receivables outstanding and overdue", Out: []costcentre.PortfolioRow{}, Query: []string{"q", "status", "sort"}}))
 }

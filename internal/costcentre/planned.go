@@ -15,16 +15,9 @@ import (
 // the fund centre's source for the cash-flow forecast (funds.SetPlannedCosts)
 // and checks no permission: the fund centre checked its caller.
 func (s *Service) PlannedCosts(ctx context.Context, projectID int64, fromMonth, toMonth string) (map[string]int64, error) {
-	from, err := time.Parse("2006-01", fromMonth)
+	from, to, err := months(fromMonth, toMonth)
 	if err != nil {
-		return nil, apperr.InvalidField("from", "costcentre.err.month")
-	}
-	to, err := time.Parse("2006-01", toMonth)
-	if err != nil || to.Before(from) {
-		return nil, apperr.InvalidField("to", "costcentre.err.month")
-	}
-	if to.Sub(from) > 20*366*24*time.Hour {
-		return nil, apperr.InvalidField("to", "costcentre.err.month")
+		return nil, err
 	}
 	plan, err := s.plan(ctx, projectID)
 	if err != nil {
@@ -76,4 +69,22 @@ func (s *Service) bac(ctx context.Context, projectID int64) (int64, error) {
 		return 0, apperr.Wrap(err)
 	}
 	return v, nil
+}
+
+// months parses a range of at most 20 years of YYYY-MM.
+func months(fromMonth, toMonth string) (time.Time, time.Time, error) {
+	from, err := time.Parse("2006-01", fromMonth)
+	if err != nil {
+		return from, from, apperr.InvalidField("from", "costcentre.err.month")
+	}
+	to, err := time.Parse("2006-01", toMonth)
+	if err != nil || to.Before(from) || to.Sub(from) > 20*366*24*time.Hour {
+		return from, to, apperr.InvalidField("to", "costcentre.err.month")
+	}
+	return from, to, nil
+}
+
+func validMonths(fromMonth, toMonth string) bool {
+	_, _, err := months(fromMonth, toMonth)
+	return err == nil
 }

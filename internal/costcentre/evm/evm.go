@@ -14,7 +14,6 @@ import (
 	"math/big"
 	"math/bits"
 	"sort"
-	"strconv"
 
 	"golive/internal/calendar"
 )
@@ -80,8 +79,8 @@ func abs(v int64) uint64 {
 
 // Ratio is a quotient that may be undefined (zero denominator).
 type Ratio struct {
-	Value float64
-	OK    bool
+	Value float64 `json:"value"`
+	OK    bool    `json:"ok"` // false: undefined (zero denominator), shown as "—"
 }
 
 func ratio(num, den int64) Ratio {
@@ -94,8 +93,8 @@ func ratio(num, den int64) Ratio {
 // Amount is a money or effort figure that may be undefined (it needed a
 // division by zero, e.g. EAC = BAC/CPI before any value is earned).
 type Amount struct {
-	Value int64
-	OK    bool
+	Value int64 `json:"value"`
+	OK    bool  `json:"ok"` // false: undefined (zero denominator), shown as "—"
 }
 
 func def(v int64) Amount { return Amount{Value: v, OK: true} }
@@ -103,15 +102,20 @@ func def(v int64) Amount { return Amount{Value: v, OK: true} }
 // Figures are the earned-value indicators at one status date, all in one
 // unit (fen or minutes).
 type Figures struct {
-	BAC, PV, EV, AC int64
-	SV, CV          int64 // EV−PV, EV−AC
-	SPI, CPI        Ratio // EV/PV, EV/AC
-	EAC             Amount
-	EACAtypical     Amount // AC + (BAC − EV): the rest at plan rate
-	EACBoth         Amount // AC + (BAC − EV)/(CPI×SPI)
-	ETC             Amount // EAC − AC
-	VAC             Amount // BAC − EAC
-	TCPI            Ratio  // (BAC − EV)/(BAC − AC)
+	BAC         int64  `json:"bac"`
+	PV          int64  `json:"pv"`
+	EV          int64  `json:"ev"`
+	AC          int64  `json:"ac"`
+	SV          int64  `json:"sv"`           // EV − PV
+	CV          int64  `json:"cv"`           // EV − AC
+	SPI         Ratio  `json:"spi"`          // EV / PV
+	CPI         Ratio  `json:"cpi"`          // EV / AC
+	EAC         Amount `json:"eac"`          // BAC / CPI
+	EACAtypical Amount `json:"eac_atypical"` // AC + (BAC − EV): the rest at plan rate
+	EACBoth     Amount `json:"eac_cpi_spi"`  // AC + (BAC − EV)/(CPI×SPI)
+	ETC         Amount `json:"etc"`          // EAC − AC
+	VAC         Amount `json:"vac"`          // BAC − EAC
+	TCPI        Ratio  `json:"tcpi"`         // (BAC − EV)/(BAC − AC)
 }
 
 // Compute derives every indicator from BAC, PV, EV and AC.
@@ -401,20 +405,4 @@ func Curve(p *Plan, c *Cumulative, today calendar.Date, maxDaily int) []Point {
 		out = append(out, pt)
 	}
 	return out
-}
-
-// MarshalJSON writes an undefined ratio as null.
-func (r Ratio) MarshalJSON() ([]byte, error) {
-	if !r.OK {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.FormatFloat(r.Value, 'f', 4, 64)), nil
-}
-
-// MarshalJSON writes an undefined amount as null.
-func (a Amount) MarshalJSON() ([]byte, error) {
-	if !a.OK {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.FormatInt(a.Value, 10)), nil
 }
