@@ -293,6 +293,7 @@ var costFields = map[string]bool{
 	"cost_day_minor": true, "cost_hour_minor": true, "bill_day_minor": true, "bill_hour_minor": true,
 	"bill_minor": true, "base_minor": true, "contingency_minor": true, "total_minor": true,
 	"change_cost_minor": true, "contingency_pct": true, "lines": true,
+	"cost_day": true, "cost_hour": true, "bill_day": true, "bill_hour": true, "cost": true, "bill": true, "amount": true, "tax": true,
 	// Cost centre (internal/costcentre).
 	"actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
 	"margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,

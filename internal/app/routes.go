@@ -73,6 +73,7 @@ func (a *App) routes(views *web.Views) {
 	a.workRoutes()
 	a.discussRoutes() // comments, attachments, watchers, notifications
 	a.dataMigrationRoutes()
+	a.financeRoutes()    // labor records, expenses, budgets, rates
 	a.fundsRoutes()      // fund centre: contracts, payment milestones, receivables
 	a.costCentreRoutes() // cost centre and the portfolio finance view
 	// Members and activity close every project's navigation.

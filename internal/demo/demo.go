@@ -136,6 +136,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadDataMigration(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("data migration: %w", err)
 	}
+	if err := LoadFinance(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("finance: %w", err)
+	}
 	if err := LoadFunds(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("funds: %w", err)
 	}
