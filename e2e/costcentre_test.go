@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"golive/internal/app/apptest"
 	"golive/internal/calendar"
 	"golive/internal/db"
@@ -15,9 +17,9 @@ import (
 // TestCostCentrePage: project A has a baseline plan around today, an
 // approved budget, a contract and a rate card for its developer. The
 // finance user opens the cost centre: nothing spent, the S-curve shows
-// PV only. A week of the developer's labor is entered and approved (the
-// labor module's screens are not on this branch, so through its tables,
-// as its approval writes them); the page now shows the week's cost as AC,
+// PV only. The developer enters a week of labor on the labor module's
+// weekly grid and submits it, the PM approves it; the page now shows the
+// week's cost as AC,
 // the S-curve's AC line climbs over those five days, the labor category
 // has actuals, and the EVM table has a CPI. A customer PM is refused
 // without a figure; the portfolio view lists A with its actual cost.
@@ -30,13 +32,10 @@ func TestCostCentrePage(t *testing.T) {
 		now := db.Now()
 		today := calendar.Of(time.Now().In(time.FixedZone("CST", 8*3600)))
 		cal := calendar.ChinaCalendar()
-		// The last five working days up to today.
-		var week []calendar.Date
-		for day := today; len(week) < 5; day-- {
-			if cal.IsWorkday(day) {
-				week = append([]calendar.Date{day}, week...)
-			}
-		}
+		// Monday to Friday of last week.
+		mon := today.AddDays(-((int(today.Weekday())+6)%7) - 7)
+		week := []calendar.Date{mon, mon + 1, mon + 2, mon + 3, mon + 4}
+		_ = cal
 		exec := func(q string, args ...any) int64 {
 			t.Helper()
 			var id int64
@@ -80,14 +79,30 @@ func TestCostCentrePage(t *testing.T) {
 		}
 		fin.shot("costcentre-before")
 
-		// A week of labor: 8 hours a day, submitted, then approved.
-		for _, day := range week {
-			id := exec(`INSERT INTO labor_records (project_id, work_date, user_id, task_id, unit, qty_centi, hours_centi, description, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, 'hour', 800, 800, '方案评审', 'submitted', ?, ?)`,
-				a, day.String(), dev, t1, now, now)
-			if _, err := d.Exec(ctx, `UPDATE labor_records SET status = 'approved', locked = ?, decided_ms = ?, version = version + 1 WHERE id = ?`, true, now, id); err != nil {
-				t.Fatal(err)
-			}
+		// The developer enters a week of labor on the weekly grid (8 hours
+		// a day) and submits it; the PM approves it.
+		labor := "/projects/" + strconv.FormatInt(a, 10) + "/labor?week=" + week[0].String()
+		dv := b.session(t, e)
+		dv.loginAs(apptest.Developer)
+		if st := dv.open(labor); st != 200 {
+			t.Fatalf("labor week: %d", st)
 		}
+		for _, day := range week {
+			dv.fill("cell_u"+strconv.FormatInt(dev, 10)+"_"+day.String(), "8")
+		}
+		if st := dv.submit(chromedp.Click(chromedp.ID("fin-save"))); st != 200 {
+			t.Fatalf("save the week: %d", st)
+		}
+		if st := dv.submit(chromedp.Click(chromedp.CSS("#fin-submit button"))); st != 200 {
+			t.Fatalf("submit the week: %d", st)
+		}
+		pm := b.session(t, e)
+		pm.loginAs(apptest.PM)
+		pm.open(labor)
+		if st := pm.submit(chromedp.Click(chromedp.CSS("#fin-approve button"))); st != 200 {
+			t.Fatalf("approve: %d", st)
+		}
+		mustContain(t, "approved", pm.bodyText(), "已批准 5 条记录")
 		fin.open(base)
 		// 5 days × 8 h × ¥200 = ¥8,000.00
 		if got := fin.text("#cc-ac"); got != "¥8,000.00" {
