@@ -31,11 +31,9 @@ func TestCostCentrePage(t *testing.T) {
 		dev := e.Users[apptest.Developer].ID
 		now := db.Now()
 		today := calendar.Of(time.Now().In(time.FixedZone("CST", 8*3600)))
-		cal := calendar.ChinaCalendar()
 		// Monday to Friday of last week.
-		mon := today.AddDays(-((int(today.Weekday())+6)%7) - 7)
+		mon := today.AddDays(-((int(today.Weekday()) + 6) % 7) - 7)
 		week := []calendar.Date{mon, mon + 1, mon + 2, mon + 3, mon + 4}
-		_ = cal
 		exec := func(q string, args ...any) int64 {
 			t.Helper()
 			var id int64
