@@ -69,11 +69,13 @@ func TestFundsReceiptMovesAgeing(t *testing.T) {
 		fin.do(chromedp.ScrollIntoView("#ageing"))
 		fin.shot("funds-after-receipt")
 
-		// The forecast draws its chart; planned costs are not wired in this test.
+		// The forecast draws its chart; planned costs come from the cost
+		// centre (wired in app.go), so the "not available" note is gone.
 		if st := fin.open(base + "/forecast"); st != 200 {
 			t.Fatalf("forecast: %d", st)
 		}
-		mustContain(t, "forecast", fin.bodyText(), "资金流预测", "计划成本暂不可用")
+		mustContain(t, "forecast", fin.bodyText(), "资金流预测", "计划成本")
+		mustNotContain(t, "forecast", fin.bodyText(), "计划成本暂不可用")
 		fin.do(chromedp.Poll[chromedp.Void](`typeof Chart !== "undefined" && Chart.getChart(document.getElementById("funds-cashflow")) !== undefined`, chromedp.WithPollingTimeout(5*time.Second)))
 		fin.shot("funds-forecast")
 
