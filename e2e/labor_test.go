@@ -94,6 +94,11 @@ func TestLaborWeekGridApproval(t *testing.T) {
 		}
 		pm.open(base + "/summary?from=2026-03-01&to=2026-03-31&group_by=person&period=week")
 		mustContain(t, "summary", pm.bodyText(), "工时汇总", "developer", "39.5", "¥4,937.50")
+		pm.open(base + "/summary?from=2026-03-01&to=2026-03-31&group_by=person&period=day")
+		pm.do(chromedp.WaitVisible(chromedp.ID("fin-summary-chart")))
+		if h := eval[int](pm, `document.getElementById('fin-summary-chart').height`); h < 100 {
+			t.Errorf("summary chart not drawn: height %d", h)
+		}
 		pm.shot("labor-summary")
 		pm.open(base + "/sheet?month=2026-03&subcontractor_id=" + strconv.FormatInt(sc.ID, 10))
 		mustContain(t, "sheet", pm.bodyText(), "昆山华建机电安装队 · 2026-03 点工工时确认单", "赵大勇", "分包单位签字")

@@ -3,6 +3,9 @@ package app_test
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -358,6 +361,110 @@ func TestFinanceBadInputHTTP(t *testing.T) {
 		r = e.Do(t, apptest.Developer, "PUT", "/api/v1/projects/"+a+"/labor/week", `{"week":"2026-03-09","cells":[{"person":"u`+itoa(dev)+`","date":"2026-03-10","qty":"-1"},{"person":"u`+itoa(dev)+`","date":"2026-03-11","qty":"abc"}]}`)
 		if r.Status != 400 || !strings.Contains(r.Body, "cell_u"+itoa(dev)+"_2026-03-10") || !strings.Contains(r.Body, "cell_u"+itoa(dev)+"_2026-03-11") {
 			t.Errorf("grid: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// A receipt attached to an expense: its author uploads it through the API,
+// the expense page lists it, the count shows in the list; a consultant who
+// is not the author cannot attach to it.
+func TestExpenseReceipts(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		a := e.ProjectA.ID
+		ex, err := e.App.Finance.CreateExpense(x.ctx, x.p(apptest.Developer), a, finance.ExpenseInput{Date: "2026-03-03", Category: "travel", Amount: "880", Description: "出差高铁票"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(who apptest.Who) apptest.Response {
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			fw, _ := mw.CreateFormFile("file", "高铁票.pdf")
+			fw.Write([]byte("%PDF-1.4 receipt"))
+			mw.Close()
+			req, _ := http.NewRequest("POST", e.URL+"/api/v1/projects/"+itoa(a)+"/expenses/"+itoa(ex.ID)+"/attachments", &b)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Authorization", "Bearer "+e.Users[who].Token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return apptest.Response{Status: resp.StatusCode, Body: string(body)}
+		}
+		if r := post(apptest.Consultant); r.Status != 404 {
+			t.Errorf("a consultant attached to someone else's expense: %d", r.Status)
+		}
+		if r := post(apptest.Developer); r.Status != 201 || !strings.Contains(r.Body, "高铁票.pdf") {
+			t.Fatalf("upload: %d %s", r.Status, r.Body)
+		}
+		page := e.Do(t, apptest.PM, "GET", "/projects/"+itoa(a)+"/expenses/"+itoa(ex.ID), nil)
+		if page.Status != 200 || !strings.Contains(page.Body, "高铁票.pdf") {
+			t.Errorf("expense page: %d", page.Status)
+		}
+		list, err := e.App.Finance.ListExpenses(x.ctx, x.p(apptest.PM), a)
+		if err != nil || len(list) != 1 || list[0].Receipts != 1 {
+			t.Errorf("receipts count: %+v %v", list, err)
+		}
+	})
+}
+
+// The import page: a real foreman's workbook, one bad row → 422 with the
+// row and field in the report and nothing written; fixed → drafts.
+func TestLaborImportPage(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := newAuthzFix(t, e)
+		a := e.ProjectA.ID
+		sub := authzFinSub(t, x)
+		if _, err := e.App.Finance.CreateWorker(x.ctx, x.p(apptest.PM), finance.WorkerInput{SubcontractorID: sub, Name: "赵大勇", Trade: "电工"}); err != nil {
+			t.Fatal(err)
+		}
+		book := func(rows ...[]any) []byte {
+			f := excelize.NewFile()
+			for i, r := range append([][]any{{"日期", "姓名", "数量", "单位", "说明"}}, rows...) {
+				cell, _ := excelize.CoordinatesToCellName(1, i+1)
+				f.SetSheetRow("Sheet1", cell, &r)
+			}
+			var b bytes.Buffer
+			f.Write(&b)
+			return b.Bytes()
+		}
+		post := func(data []byte) apptest.Response {
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			mw.WriteField("subcontractor_id", itoa(sub))
+			fw, _ := mw.CreateFormFile("file", "班组工时.xlsx")
+			fw.Write(data)
+			mw.Close()
+			req, _ := http.NewRequest("POST", e.URL+"/projects/"+itoa(a)+"/labor/import", &b)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.AddCookie(&http.Cookie{Name: "golive_session", Value: e.Users[apptest.PM].Session})
+			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
+		}
+		r := post(book([]any{"2026-03-02", "赵大勇", "1", "工日", "布线"}, []any{"2026-03-03", "赵大勇", "-1", "工日", ""}))
+		if r.Status != 422 || !strings.Contains(r.Body, "工时不能为负数") || !strings.Contains(r.Body, "<td class=\"num\">3</td>") {
+			t.Fatalf("bad sheet: %d %s", r.Status, authzSnippet(r.Body, "fin-import-report"))
+		}
+		if l, _ := e.App.Finance.ListLabor(x.ctx, x.p(apptest.PM), a, finance.LaborFilter{}); len(l) != 0 {
+			t.Fatalf("a refused import wrote %d records", len(l))
+		}
+		if r := post([]byte("not a workbook")); r.Status != 400 || !strings.Contains(r.Body, "请上传 Excel") {
+			t.Errorf("garbage: %d", r.Status)
+		}
+		r = post(book([]any{"2026-03-02", "赵大勇", "1", "工日", "布线"}, []any{"2026-03-03", "赵大勇", "0.5", "工日", ""}))
+		if r.Status != 303 {
+			t.Fatalf("good sheet: %d %s", r.Status, authzSnippet(r.Body, ""))
+		}
+		if l, _ := e.App.Finance.ListLabor(x.ctx, x.p(apptest.PM), a, finance.LaborFilter{Status: finance.LaborDraft}); len(l) != 2 || l[0].Description != "布线" {
+			t.Fatalf("imported: %+v", l)
 		}
 	})
 }

@@ -16,6 +16,7 @@ func (a *App) financeRoutes() {
 	s := a.Server
 	a.Discuss.Register(finance.ExpenseKind, a.Finance.DiscussTarget)
 	a.Trash.Register("labor_record", finance.LaborTrash{S: a.Finance})
+	a.Finance.SetNotify(a.Notify)
 	dw := discuss.NewWeb(a.Discuss)
 	receipts := dw.For(finance.ExpenseKind, "eid")
 	w := finance.NewWeb(a.Finance, dw.Panel)

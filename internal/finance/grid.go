@@ -200,11 +200,14 @@ type GridInput struct {
 	Cells []GridCellInput `json:"cells"`
 }
 
-// GridCellInput is one cell of the grid.
+// GridCellInput is one cell of the grid. Version is the version of the
+// cell's record the caller saw (0: the cell was empty); a cell changed
+// since is a conflict, never overwritten.
 type GridCellInput struct {
-	Person string `json:"person"` // u12 / w3
-	Date   string `json:"date"`
-	Qty    string `json:"qty"`
+	Person  string `json:"person"` // u12 / w3
+	Date    string `json:"date"`
+	Qty     string `json:"qty"`
+	Version int64  `json:"version"`
 }
 
 // SaveWeek saves every changed cell of the grid in one transaction: new
@@ -227,7 +230,7 @@ func (s *Service) SaveWeek(ctx context.Context, p *access.Principal, projectID i
 	for i, d := range w.Days {
 		inWeek[d] = i
 	}
-	var f apperr.Fields
+	var f, stale apperr.Fields
 	type change struct {
 		cell  WeekCell
 		in    LaborInput
@@ -256,6 +259,10 @@ func (s *Service) SaveWeek(ctx context.Context, p *access.Principal, projectID i
 		if q == cell.Qty {
 			continue
 		}
+		if cell.Version != c.Version {
+			stale.Add(field, "finance.cell_stale")
+			continue
+		}
 		if !cell.Editable {
 			f.Add(field, "finance.cell_locked")
 			continue
@@ -280,6 +287,11 @@ func (s *Service) SaveWeek(ctx context.Context, p *access.Principal, projectID i
 			continue
 		}
 		changes = append(changes, change{cell: cell, in: li, field: field})
+	}
+	if err := stale.Err(); err != nil {
+		e := err.(*apperr.Error)
+		e.Code, e.Key = apperr.Conflict, "error.conflict"
+		return 0, e
 	}
 	if err := f.Err(); err != nil {
 		return 0, err
@@ -313,6 +325,20 @@ func (s *Service) SaveWeek(ctx context.Context, p *access.Principal, projectID i
 				return err
 			}
 			if ch.cell.ID == 0 {
+				// The cell was empty when read; a record saved meanwhile
+				// (another tab, another person) makes this a conflict.
+				col, pid := "user_id", ch.in.UserID
+				if ch.in.WorkerID != 0 {
+					col, pid = "worker_id", ch.in.WorkerID
+				}
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM labor_records WHERE project_id = ? AND `+col+` = ? AND work_date = ? AND deleted_ms IS NULL`, projectID, pid, ch.in.Date).Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					f.Add(ch.field, "error.conflict")
+					continue
+				}
 				if _, err := insertLabor(ctx, tx, p, projectID, ch.in, sub, LaborDraft); err != nil {
 					return err
 				}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"golive/internal/calendar"
 )
 
 // sheetXLSX builds a real workbook from rows.
@@ -84,6 +86,21 @@ func FuzzParseQty(f *testing.F) {
 			if err2 != nil || back != q {
 				t.Fatalf("%q -> %d -> %q -> %d %v", s, q, q.String(), back, err2)
 			}
+		}
+	})
+}
+
+func FuzzParseSheetDate(f *testing.F) {
+	for _, s := range []string{"2026-03-02", "2026/3/2", "2026年3月2日", "46083", "46083.5", "2026.3.2", "", "0", "99999999", "2026-13-01", "-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := ParseSheetDate(s)
+		if !ok {
+			return
+		}
+		if _, err := calendar.Parse(d); err != nil {
+			t.Fatalf("%q gave %q, not a date", s, d)
 		}
 	})
 }

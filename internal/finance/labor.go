@@ -12,6 +12,7 @@ import (
 	"golive/internal/audit"
 	"golive/internal/calendar"
 	"golive/internal/db"
+	"golive/internal/notify"
 )
 
 // Labor record statuses.
@@ -539,10 +540,14 @@ func (s *Service) SubmitLabor(ctx context.Context, p *access.Principal, projectI
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
+		first := ""
 		for _, id := range ids {
 			cur, err := getLabor(ctx, tx, projectID, id)
 			if err != nil {
 				return err
+			}
+			if first == "" || cur.Date < first {
+				first = cur.Date
 			}
 			if !rt.mayTouch(p, cur.UserID) {
 				return apperr.NotFoundErr()
@@ -563,7 +568,7 @@ func (s *Service) SubmitLabor(ctx context.Context, p *access.Principal, projectI
 				return err
 			}
 		}
-		return nil
+		return s.notifySubmitted(ctx, tx, p, projectID, len(ids), first)
 	})
 	return len(ids), apperr.Wrap(err)
 }
@@ -590,11 +595,17 @@ func (s *Service) DecideLabor(ctx context.Context, p *access.Principal, projectI
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
+		decided := map[int64][]string{} // person or author -> dates
 		for _, id := range ids {
 			cur, err := getLabor(ctx, tx, projectID, id)
 			if err != nil {
 				return err
 			}
+			who := cur.UserID
+			if who == 0 {
+				who = cur.CreatedBy
+			}
+			decided[who] = append(decided[who], cur.Date)
 			if cur.Status != LaborSubmitted {
 				return apperr.New(apperr.Conflict, "finance.labor_not_submitted", id)
 			}
@@ -616,7 +627,7 @@ func (s *Service) DecideLabor(ctx context.Context, p *access.Principal, projectI
 				return err
 			}
 		}
-		return nil
+		return s.notifyDecided(ctx, tx, p, projectID, decided, approve, reason)
 	})
 	return len(ids), apperr.Wrap(err)
 }
@@ -745,4 +756,59 @@ func (s *Service) ClosedMonths(ctx context.Context, projectID int64) ([]string, 
 
 func auditRecord(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, entity string, id int64, action, summary string, after any) error {
 	return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: entity, EntityID: id, Action: action, Summary: summary, After: after, Internal: true})
+}
+
+func weekLink(projectID int64, date string) string {
+	return fmt.Sprintf("/projects/%d/labor?week=%s", projectID, date)
+}
+
+// notifySubmitted tells the project's PMs that records await approval.
+func (s *Service) notifySubmitted(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, n int, first string) error {
+	if s.notify == nil {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT user_id FROM project_members WHERE project_id = ? AND role = ? AND deleted_ms IS NULL`, projectID, string(access.RolePM))
+	if err != nil {
+		return err
+	}
+	var notes []notify.Note
+	for rows.Next() {
+		var uid int64
+		if err := rows.Scan(&uid); err != nil {
+			rows.Close()
+			return err
+		}
+		notes = append(notes, notify.Note{UserID: uid, ProjectID: projectID, ActorID: p.UserID, Kind: "labor", Key: "finance.note_submitted",
+			Params: []string{p.Name, fmt.Sprint(n), first}, Link: weekLink(projectID, first)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.notify.Add(ctx, tx, notes...)
+}
+
+// notifyDecided tells each person (or, for day workers, whoever entered
+// the records) how their records were decided.
+func (s *Service) notifyDecided(ctx context.Context, tx *db.Tx, p *access.Principal, projectID int64, decided map[int64][]string, approve bool, reason string) error {
+	if s.notify == nil {
+		return nil
+	}
+	var notes []notify.Note
+	for uid, dates := range decided {
+		first := dates[0]
+		for _, d := range dates {
+			if d < first {
+				first = d
+			}
+		}
+		n := notify.Note{UserID: uid, ProjectID: projectID, ActorID: p.UserID, Kind: "labor", Link: weekLink(projectID, first)}
+		if approve {
+			n.Key, n.Params = "finance.note_approved", []string{p.Name, fmt.Sprint(len(dates)), first}
+		} else {
+			n.Key, n.Params = "finance.note_rejected", []string{p.Name, fmt.Sprint(len(dates)), first, reason}
+		}
+		notes = append(notes, n)
+	}
+	return s.notify.Add(ctx, tx, notes...)
 }

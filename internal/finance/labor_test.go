@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -78,6 +79,18 @@ func TestLaborLifecycle(t *testing.T) {
 		field(t, err, "reason")
 		if _, err := svc.DecideLabor(ctx, pm, a, []int64{r1.ID}, true, ""); err != nil {
 			t.Fatal(err)
+		}
+		// The PM heard of the submission, the developer of the approval;
+		// neither note carries a cost.
+		for _, n := range []struct {
+			user int64
+			key  string
+		}{{pm.UserID, "finance.note_submitted"}, {dev.UserID, "finance.note_approved"}} {
+			var c int
+			var params string
+			if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*), MAX(params) FROM notifications WHERE user_id = ? AND msg_key = ?`, n.user, n.key).Scan(&c, &params); err != nil || c != 1 || strings.Contains(params, "1000") {
+				t.Errorf("notification %s to %d: %d %q %v", n.key, n.user, c, params, err)
+			}
 		}
 		got, err := svc.GetLabor(ctx, pm, a, r1.ID)
 		if err != nil || !got.Locked || got.Status != finance.LaborApproved || got.CostMinor == nil || *got.CostMinor != 100000 {
@@ -178,9 +191,24 @@ func TestWeekGridAndImport(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Fatalf("save: %d %v", n, err)
 		}
+		// A cell changed since it was read is a conflict, not overwritten.
+		pw, _ := svc.Week(ctx, pm, a, "2026-03-02")
+		var seen int64
+		for _, r := range pw.Rows {
+			if r.Key == uk {
+				seen = r.Cells[1].Version
+			}
+		}
+		if _, err := svc.SaveWeek(ctx, pm, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: uk, Date: "2026-03-03", Qty: "7", Version: seen}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.SaveWeek(ctx, dev, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: uk, Date: "2026-03-03", Qty: "7.5", Version: seen}}})
+		if e := apperr.As(err); e.Code != apperr.Conflict || !e.HasField(finance.CellField(uk, "2026-03-03")) {
+			t.Fatalf("stale cell: %v", err)
+		}
 		// A developer sees and saves only their own row.
 		dw, _ := svc.Week(ctx, dev, a, "2026-03-02")
-		if len(dw.Rows) != 1 || dw.Rows[0].Key != uk || dw.Rows[0].Total != 1550 || len(dw.Pending) != 2 {
+		if len(dw.Rows) != 1 || dw.Rows[0].Key != uk || dw.Rows[0].Total != 1500 || len(dw.Pending) != 2 {
 			t.Fatalf("developer's week: %+v", dw)
 		}
 		_, err = svc.SaveWeek(ctx, dev, a, finance.GridInput{Week: "2026-03-02", Cells: []finance.GridCellInput{{Person: wkKey, Date: "2026-03-03", Qty: "1"}}})

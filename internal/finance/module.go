@@ -6,6 +6,7 @@ import (
 
 	"golive/internal/audit"
 	"golive/internal/db"
+	"golive/internal/notify"
 	"golive/internal/project"
 )
 
@@ -20,12 +21,13 @@ type Service struct {
 	db       *db.DB
 	audit    *audit.Service
 	projects *project.Service
-	ext      Extras
+	notify   *notify.Service // nil: no notifications
 }
 
-// Extras are optional collaborators wired after construction (receipts,
-// notifications); nil fields switch the feature off.
-type Extras struct{}
+// SetNotify turns on notifications: the project's PMs hear of submitted
+// labor, the people whose records were decided hear the decision. Notes
+// carry counts and dates, never a cost.
+func (s *Service) SetNotify(n *notify.Service) { s.notify = n }
 
 func NewService(d *db.DB, a *audit.Service, projects *project.Service) *Service {
 	return &Service{db: d, audit: a, projects: projects}

@@ -1,6 +1,7 @@
 package finance
 
 import (
+	"encoding/json"
 	"html/template"
 	"io"
 	"net/http"
@@ -153,7 +154,8 @@ func (h *Web) SaveWeek(c *web.Ctx) error {
 		if !ok {
 			continue
 		}
-		in.Cells = append(in.Cells, GridCellInput{Person: person, Date: date, Qty: vs[0]})
+		v, _ := strconv.ParseInt(c.FormValue("ver_"+rest), 10, 64)
+		in.Cells = append(in.Cells, GridCellInput{Person: person, Date: date, Qty: vs[0], Version: v})
 		typed[k] = vs[0]
 	}
 	n, err := h.svc.SaveWeek(c.Context(), c.P, id, in)
@@ -169,6 +171,9 @@ func (h *Web) SaveWeek(c *web.Ctx) error {
 		vm.Typed, vm.CellErrs = typed, map[string]string{}
 		for f, k := range e.Fields {
 			vm.CellErrs[f] = c.T(k, e.FieldArgs[f]...)
+			if k == "finance.cell_stale" {
+				delete(typed, f) // show what is stored now
+			}
 		}
 		if len(e.Fields) == 0 {
 			vm.Err = c.T(e.Key, e.Args...)
@@ -506,6 +511,7 @@ func (h *Web) Import(c *web.Ctx) error {
 
 type summaryPage struct {
 	pageBase
+	Chart   string // JSON: [{"p": period, "d": days, "c": cost in yuan}] for the chart
 	Groups  []string
 	Periods []string
 	Q       SummaryQuery
@@ -556,6 +562,23 @@ func (h *Web) summary(c *web.Ctx, id int64) (summaryPage, error) {
 	}
 	vm.R = r
 	vm.Q = r.Query
+	type point struct {
+		P string  `json:"p"`
+		D float64 `json:"d"`
+		C float64 `json:"c"`
+	}
+	var pts []point
+	for _, row := range r.Rows {
+		if n := len(pts); n == 0 || pts[n-1].P != row.Period {
+			pts = append(pts, point{P: row.Period})
+		}
+		pts[len(pts)-1].D += float64(row.Days) / 100
+		pts[len(pts)-1].C += float64(row.CostMinor) / 100 // display only; sums stay in fen
+	}
+	if len(pts) > 1 {
+		b, _ := json.Marshal(pts)
+		vm.Chart = string(b)
+	}
 	return vm, nil
 }
 
