@@ -69,6 +69,20 @@ func TestFundsReceiptMovesAgeing(t *testing.T) {
 		fin.do(chromedp.ScrollIntoView("#ageing"))
 		fin.shot("funds-after-receipt")
 
+		// The schedule form: a share typed wrong comes back on its row, as typed.
+		fin.do(chromedp.ScrollIntoView("h1"))
+		fin.do(chromedp.Click(chromedp.CSS(`a[id^="schedule-"]`)))
+		fin.do(chromedp.WaitVisible(chromedp.ID("schedule-form")))
+		fin.do(chromedp.SetValue(chromedp.CSS(`input[name="m1_share"]`), "4O"))
+		if st := fin.submit(chromedp.Click(chromedp.ID("schedule-save"))); st != 400 {
+			t.Fatalf("schedule with a typo: %d", st)
+		}
+		mustContain(t, "schedule error", fin.text("#schedule-errors"), "第 2 行", "比例")
+		if got := fin.value(`input[name="m1_share"]`); got != "4O" {
+			t.Errorf("the typed share was lost: %q", got)
+		}
+		fin.shot("funds-schedule-error")
+
 		// The forecast draws its chart; planned costs come from the cost
 		// centre (wired in app.go), so the "not available" note is gone.
 		if st := fin.open(base + "/forecast"); st != 200 {

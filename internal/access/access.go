@@ -299,6 +299,14 @@ var costFields = map[string]bool{
 	"margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
 	"margin_at_completion_pct": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
 	"cpi_threshold_pct": true,
+
+	// Fund centre (internal/funds): contract amounts, tax, the payment
+	// schedule and the contract's internal notes are for PM, finance and
+	// administrators; the module's audit rows are also internal, so
+	// customers never see them at all.
+	"tax_rate_bp":        true,
+	"payment_milestones": true,
+	"contract_notes":     true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

@@ -40,7 +40,7 @@ func redactContract(v View, c *Contract) {
 
 func contractAudit(c Contract) map[string]any {
 	return map[string]any{"number": c.Number, "title": c.Title, "amount_minor": c.AmountMinor, "tax_rate_bp": c.TaxRateBP,
-		"tax_minor": c.TaxMinor, "currency": c.Currency, "signed_date": c.SignedDate, "notes": c.Notes}
+		"tax_minor": c.TaxMinor, "currency": c.Currency, "signed_date": c.SignedDate, "contract_notes": c.Notes}
 }
 
 // Contracts lists a project's live contracts.
@@ -111,7 +111,7 @@ func (s *Service) CreateContract(ctx context.Context, p *access.Principal, proje
 		if c, err = loadContract(ctx, tx, projectID, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "create",
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "create",
 			Summary: c.Number + " " + c.Title, After: contractAudit(c)})
 	})
 	return c, apperr.Wrap(err)
@@ -156,7 +156,7 @@ func (s *Service) UpdateContract(ctx context.Context, p *access.Principal, proje
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "update",
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "update",
 			Summary: c.Number + " " + c.Title, Before: contractAudit(before), After: contractAudit(c)})
 	})
 	return c, apperr.Wrap(err)
@@ -205,7 +205,7 @@ func (s *Service) DeleteContract(ctx context.Context, p *access.Principal, proje
 		if _, err := tx.Exec(ctx, `UPDATE fund_contracts SET deleted_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ?`, now, now, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "delete", Summary: c.Number + " " + c.Title})
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "delete", Summary: c.Number + " " + c.Title})
 	}))
 }
 
@@ -231,7 +231,7 @@ func (s *Service) RestoreContract(ctx context.Context, p *access.Principal, id i
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "restore", Summary: c.Number + " " + c.Title})
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_contract", EntityID: id, Action: "restore", Summary: c.Number + " " + c.Title})
 	}))
 }
 

@@ -2,6 +2,7 @@ package funds_test
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -113,6 +114,14 @@ func TestFundsBadInputHTTP(t *testing.T) {
 		}
 		if r := e.Do(t, apptest.Finance, "GET", api+"/contracts", nil); !strings.Contains(r.Body, "底价") {
 			t.Errorf("finance does not see the notes (the leak check would be vacuous)")
+		}
+		// Every page is translated: no catalog key shows through.
+		raw := regexp.MustCompile(`funds\.[a-z_]+\.[a-z0-9_+-]+|funds\.(err|note|col|field)_?[a-z_]*`)
+		for _, path := range []string{page, page + "/print", page + "/forecast", page + "/contracts/new", page + "/contracts/" + cid + "/edit", page + "/contracts/" + cid + "/schedule"} {
+			r := e.Do(t, apptest.Finance, "GET", path, nil)
+			if k := raw.FindString(r.Body); r.Status != 200 || k != "" {
+				t.Errorf("%s: %d, untranslated %q", path, r.Status, k)
+			}
 		}
 		for _, who := range []apptest.Who{apptest.KeyUser, apptest.OtherCust, apptest.Developer} {
 			if r := e.Do(t, who, "GET", api+"/milestones", nil); r.Status != 404 {

@@ -134,7 +134,7 @@ func (s *Service) CreateInvoice(ctx context.Context, p *access.Principal, projec
 		if out, err = scanInvoice(tx.QueryRow(ctx, invoiceSelect+`WHERE i.id = ?`, id)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_invoice", EntityID: id, Action: "create",
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_invoice", EntityID: id, Action: "create",
 			Summary: in.Number + " · " + name, After: map[string]any{"number": in.Number, "kind": in.Kind, "amount_minor": in.AmountMinor,
 				"tax_minor": in.TaxMinor, "issue_date": in.IssueDate, "milestone_id": in.MilestoneID}})
 	})
@@ -178,8 +178,8 @@ func (s *Service) CreateReceipt(ctx context.Context, p *access.Principal, projec
 		if out, err = scanReceipt(tx.QueryRow(ctx, receiptSelect+`WHERE r.id = ?`, id)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_receipt", EntityID: id, Action: "create",
-			Summary: fen(in.AmountMinor) + " · " + name, After: map[string]any{"amount_minor": in.AmountMinor, "receipt_date": in.ReceiptDate,
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_receipt", EntityID: id, Action: "create",
+			Summary: name + " " + in.ReceiptDate, After: map[string]any{"amount_minor": in.AmountMinor, "receipt_date": in.ReceiptDate,
 				"method": in.Method, "prepayment": in.Prepayment, "milestone_id": in.MilestoneID}})
 	})
 	return out, apperr.Wrap(err)
@@ -206,7 +206,7 @@ func (s *Service) deleteEntry(ctx context.Context, p *access.Principal, projectI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.NotFoundErr()
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: k.entity, EntityID: id, Action: "delete", Summary: entrySummary(ctx, tx, k, id)})
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: k.entity, EntityID: id, Action: "delete", Summary: entrySummary(ctx, tx, k, id)})
 	}))
 }
 
@@ -216,9 +216,9 @@ func entrySummary(ctx context.Context, q db.Q, k ledgerKind, id int64) string {
 		_ = q.QueryRow(ctx, `SELECT number FROM fund_invoices WHERE id = ?`, id).Scan(&s)
 		return s
 	}
-	var a int64
-	_ = q.QueryRow(ctx, `SELECT amount_minor FROM fund_receipts WHERE id = ?`, id).Scan(&a)
-	return fen(a)
+	var name, day string
+	_ = q.QueryRow(ctx, `SELECT fm.name, r.receipt_date FROM fund_receipts r JOIN fund_milestones fm ON fm.id = r.milestone_id WHERE r.id = ?`, id).Scan(&name, &day)
+	return name + " " + day
 }
 
 func (s *Service) restoreEntry(ctx context.Context, p *access.Principal, id int64, k ledgerKind) error {
@@ -237,7 +237,7 @@ func (s *Service) restoreEntry(ctx context.Context, p *access.Principal, id int6
 			}
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: k.entity, EntityID: id, Action: "restore", Summary: entrySummary(ctx, tx, k, id)})
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: k.entity, EntityID: id, Action: "restore", Summary: entrySummary(ctx, tx, k, id)})
 	}))
 }
 

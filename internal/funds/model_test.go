@@ -148,3 +148,35 @@ func TestDueDateAndMonths(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildForecast(t *testing.T) {
+	ms := []Milestone{
+		{AmountMinor: 1000, ReceivedMinor: 400, DueDate: "2026-01-15"},       // late: 600 expected in the first month
+		{AmountMinor: 500, PlannedDate: "2026-03-10"},                        // not triggered: on its planned date
+		{AmountMinor: 300, DueDate: "2026-03-31", PlannedDate: "2026-01-01"}, // due date wins over the planned one
+		{AmountMinor: 200, ReceivedMinor: 200, DueDate: "2026-02-01"},        // paid: nothing expected
+		{AmountMinor: 900, DueDate: "2026-09-01"},                            // beyond the horizon
+		{AmountMinor: 100}, // no date at all
+	}
+	for i := range ms {
+		ms[i].Age("2026-02-15")
+	}
+	f := BuildForecast("2026-02", 3, ms, map[string]int64{"2026-02": 50}, map[string]int64{"2026-02": 100, "2026-04": 700})
+	want := []ForecastMonth{
+		{Month: "2026-02", ExpectedMinor: 600, ReceivedMinor: 50, CostMinor: 100, NetMinor: 550, CumulMinor: 550},
+		{Month: "2026-03", ExpectedMinor: 800, NetMinor: 800, CumulMinor: 1350},
+		{Month: "2026-04", CostMinor: 700, NetMinor: -700, CumulMinor: 650},
+	}
+	if !f.CostsAvailable || f.From != "2026-02" || f.To != "2026-04" || len(f.Months) != 3 {
+		t.Fatalf("forecast: %+v", f)
+	}
+	for i, w := range want {
+		if f.Months[i] != w {
+			t.Errorf("month %d: %+v, want %+v", i, f.Months[i], w)
+		}
+	}
+	// Without planned costs: said so, costs 0.
+	if f := BuildForecast("2026-12", 2, ms, nil, nil); f.CostsAvailable || f.To != "2027-01" || f.Months[0].ExpectedMinor != 2300 { // everything unpaid and dated before is late by then
+		t.Fatalf("no costs: %+v", f)
+	}
+}

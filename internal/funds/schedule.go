@@ -304,8 +304,8 @@ func (s *Service) SetSchedule(ctx context.Context, p *access.Principal, projectI
 		if out, err = loadMilestones(ctx, tx, projectID, contractID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "fund_contract", EntityID: contractID, Action: "schedule",
-			Summary: c.Number, Before: map[string]any{"milestones": milestoneAudit(before)}, After: map[string]any{"milestones": milestoneAudit(out)}})
+		return audit.Record(ctx, tx, p, audit.Entry{Internal: true, ProjectID: projectID, Entity: "fund_contract", EntityID: contractID, Action: "schedule",
+			Summary: c.Number, Before: map[string]any{"payment_milestones": milestoneAudit(before)}, After: map[string]any{"payment_milestones": milestoneAudit(out)}})
 	})
 	if err != nil {
 		return nil, apperr.Wrap(err)

@@ -2,6 +2,8 @@ package funds_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"golive/internal/app/apptest"
@@ -307,6 +309,73 @@ func TestOverdueAlertsOncePerDay(t *testing.T) {
 			e.Users[apptest.CustomerPM].ID, e.Users[apptest.Executive].ID, e.Users[apptest.Consultant].ID).Scan(&customers)
 		if customers != 0 {
 			t.Fatalf("alerts reached %d non-finance users", customers)
+		}
+	})
+}
+
+func TestForecastPlannedCostsHook(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		svc := e.App.Funds
+		fin := e.Users[apptest.Finance].P
+		a := e.ProjectA.ID
+		c, err := svc.CreateContract(ctx, fin, a, funds.ContractInput{Number: "HT-F", AmountMinor: 100_000_00, TaxRateBP: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetSchedule(ctx, fin, a, c.ID, funds.ScheduleInput{Version: c.Version, Milestones: []funds.MilestoneInput{
+			{Kind: funds.KindAdvance, ShareBP: 10000, Trigger: funds.TriggerDate, PlannedDate: "2031-03-05"}}}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := svc.Forecast(ctx, fin, a, "2031-02", 3)
+		if err != nil || f.CostsAvailable || f.Months[1].ExpectedMinor != 100_000_00 {
+			t.Fatalf("without the hook: %+v %v", f, err)
+		}
+		var asked []string
+		svc.SetPlannedCosts(func(_ context.Context, projectID int64, from, to string) (map[string]int64, error) {
+			asked = append(asked, from, to)
+			return map[string]int64{"2031-02": 30_000_00, "2031-04": 10_000_00}, nil
+		})
+		defer svc.SetPlannedCosts(nil)
+		f, err = svc.Forecast(ctx, fin, a, "2031-02", 3)
+		if err != nil || !f.CostsAvailable || len(asked) != 2 || asked[0] != "2031-02" || asked[1] != "2031-04" {
+			t.Fatalf("with the hook: %+v %v %v", f, err, asked)
+		}
+		if f.Months[0].NetMinor != -30_000_00 || f.Months[1].CumulMinor != 70_000_00 || f.Months[2].CumulMinor != 60_000_00 {
+			t.Fatalf("net: %+v", f.Months)
+		}
+		// Customers never get the forecast (it carries costs).
+		if _, err := svc.Forecast(ctx, e.Users[apptest.CustomerPM].P, a, "", 0); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("customer forecast: %v", err)
+		}
+		_, err = svc.Forecast(ctx, fin, a, "2031-13", 3)
+		fieldErr(t, err, "from")
+	})
+}
+
+// The module's audit rows are internal (customers never see them) and
+// their amounts and notes are stripped for vendor staff without CostView
+// (consultants see that a contract changed, not its figures).
+func TestFundsTimeline(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := e.ProjectA.ID
+		fin := e.Users[apptest.Finance].P
+		c, err := e.App.Funds.CreateContract(ctx, fin, a, funds.ContractInput{Number: "HT-T", AmountMinor: 777_777_77, TaxRateBP: 600, Notes: "回扣条款"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The timeline shows the changed fields of an update.
+		if _, err := e.App.Funds.UpdateContract(ctx, fin, a, c.ID, funds.ContractInput{Number: "HT-T", AmountMinor: 888_888_88, TaxRateBP: 600,
+			Notes: "回扣条款已删除", Version: c.Version}); err != nil {
+			t.Fatal(err)
+		}
+		path := "/projects/" + strconv.FormatInt(a, 10) + "/activity"
+		for who, wantEntry := range map[apptest.Who]bool{apptest.CustomerPM: false, apptest.Executive: false, apptest.Consultant: true, apptest.Finance: true} {
+			r := e.Do(t, who, "GET", path, nil)
+			seesEntry := strings.Contains(r.Body, "HT-T")
+			seesFigures := strings.Contains(r.Body, "777,777.77") || strings.Contains(r.Body, "回扣条款")
+			if r.Status != 200 || seesEntry != wantEntry || seesFigures != (who == apptest.Finance) {
+				t.Errorf("%s: %d, entry %v, figures %v", who, r.Status, seesEntry, seesFigures)
+			}
 		}
 	})
 }

@@ -33,7 +33,7 @@ type InvoiceForm struct {
 
 type ReceiptForm struct {
 	MilestoneID, Amount, ReceiptDate, Method, Reference, Notes string
-	Prepayment                                                  bool
+	Prepayment                                                 bool
 }
 
 // MilestoneOption is one choice in the invoice/receipt forms.
@@ -170,6 +170,20 @@ func parseMoney(f *apperr.Fields, field, s string) int64 {
 	v, err := money.Parse(s)
 	if err != nil {
 		f.Add(field, "funds.err_amount")
+	}
+	return v
+}
+
+// parsePercent reads a percentage typed as "30", "12.5" or "6%" into basis
+// points (3000, 1250, 600); "" is 0.
+func parsePercent(f *apperr.Fields, field, s string) int64 {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
+	if s == "" {
+		return 0
+	}
+	v, err := money.Parse(s) // two decimals, like fen: 12.5 → 1250
+	if err != nil || strings.ContainsAny(s, "¥￥,") {
+		f.Add(field, "funds.err_percent")
 	}
 	return v
 }
@@ -384,7 +398,7 @@ func (h *Web) SaveContract(c *web.Ctx) error {
 	var f apperr.Fields
 	in := ContractInput{Number: vm.Number, Title: vm.Title, AmountMinor: parseMoney(&f, "amount_minor", vm.Amount), Currency: vm.Currency,
 		SignedDate: vm.Signed, Notes: vm.Notes, Version: vm.Version}
-	in.TaxRateBP = parseMoney(&f, "tax_rate_bp", vm.TaxRate) // "6" or "6.5" percent → 600 / 650 basis points
+	in.TaxRateBP = parsePercent(&f, "tax_rate_bp", vm.TaxRate)
 	if strings.TrimSpace(vm.Amount) == "" {
 		f.Add("amount_minor", "validate.required")
 	}
@@ -541,7 +555,7 @@ func (h *Web) SaveSchedule(c *web.Ctx) error {
 		}
 		k := "milestones." + strconv.Itoa(len(in.Milestones)) + "."
 		mi := MilestoneInput{ID: formID(r.ID), Kind: r.Kind, Name: r.Name, PlannedDate: r.Planned, Notes: r.Notes,
-			AmountMinor: parseMoney(&f, k+"amount_minor", r.Amount), ShareBP: parseMoney(&f, k+"share_bp", r.Share)}
+			AmountMinor: parseMoney(&f, k+"amount_minor", r.Amount), ShareBP: parsePercent(&f, k+"share_bp", r.Share)}
 		if w := strings.TrimSpace(r.Warranty); w != "" {
 			wm, err := strconv.Atoi(w)
 			if err != nil {
