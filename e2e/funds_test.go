@@ -19,7 +19,7 @@ import (
 // is named), records a receipt against the overdue milestone and sees the
 // ageing table's 31–60 column and the overdue total fall. The customer's
 // PM sees the schedule and what is due but no internal notes or receipts;
-// the forecast draws its chart and says planned costs are not available.
+// the forecast draws its chart with planned costs from the cost centre.
 func TestFundsReceiptMovesAgeing(t *testing.T) {
 	b := newBrowser(t)
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
