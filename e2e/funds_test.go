@@ -19,7 +19,7 @@ import (
 // is named), records a receipt against the overdue milestone and sees the
 // ageing table's 31–60 column and the overdue total fall. The customer's
 // PM sees the schedule and what is due but no internal notes or receipts;
-// the forecast draws its chart and says planned costs are not available.
+// the forecast draws its chart with planned costs from the cost centre.
 func TestFundsReceiptMovesAgeing(t *testing.T) {
 	b := newBrowser(t)
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -83,11 +83,13 @@ func TestFundsReceiptMovesAgeing(t *testing.T) {
 		}
 		fin.shot("funds-schedule-error")
 
-		// The forecast draws its chart; planned costs are not wired in this test.
+		// The forecast draws its chart; planned costs come from the cost
+		// centre (wired in app.go), so the "not available" note is gone.
 		if st := fin.open(base + "/forecast"); st != 200 {
 			t.Fatalf("forecast: %d", st)
 		}
-		mustContain(t, "forecast", fin.bodyText(), "资金流预测", "计划成本暂不可用")
+		mustContain(t, "forecast", fin.bodyText(), "资金流预测", "计划成本")
+		mustNotContain(t, "forecast", fin.bodyText(), "计划成本暂不可用")
 		fin.do(chromedp.Poll[chromedp.Void](`typeof Chart !== "undefined" && Chart.getChart(document.getElementById("funds-cashflow")) !== undefined`, chromedp.WithPollingTimeout(5*time.Second)))
 		fin.shot("funds-forecast")
 

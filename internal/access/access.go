@@ -147,6 +147,9 @@ const (
 	LaborApprove  Action = "labor.approve"  // approve/reject labor and expenses, enter for others, reversals
 	FinanceManage Action = "finance.manage" // budgets and revisions, subcontractors and workers, closed months
 	BudgetApprove Action = "budget.approve" // approve or reject a budget version
+	// Cost centre (internal/costcentre): reading it is CostView; the PM
+	// sets the project's alert thresholds.
+	CostSettings Action = "cost.settings"
 )
 
 // table is the roles × actions matrix. Keep it the only place that says who
@@ -205,6 +208,8 @@ var table = map[Action][]Role{
 	LaborApprove:  {RolePM},
 	FinanceManage: {RolePM, RoleFinance},
 	BudgetApprove: {RolePM},
+	// Cost centre (internal/costcentre).
+	CostSettings: {RolePM},
 }
 
 var allowed = func() map[Action]map[Role]bool {
@@ -336,6 +341,11 @@ var costFields = map[string]bool{
 	"bill_minor": true, "base_minor": true, "contingency_minor": true, "total_minor": true,
 	"change_cost_minor": true, "contingency_pct": true, "lines": true,
 	"cost_day": true, "cost_hour": true, "bill_day": true, "bill_hour": true, "cost": true, "bill": true, "amount": true, "tax": true,
+	// Cost centre (internal/costcentre).
+	"actual_minor": true, "burn_avg_minor": true, "forecast_minor": true,
+	"margin_minor": true, "margin_pct": true, "margin_at_completion_minor": true,
+	"margin_at_completion_pct": true, "pv_minor": true, "ev_minor": true, "ac_minor": true,
+	"cpi_threshold_pct": true,
 }
 
 // IsCostField reports whether a field name carries money a customer must

@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"path"
 	"path/filepath"
+	"time"
 
 	"golive/internal/access"
 	"golive/internal/audit"
 	"golive/internal/auth"
 	"golive/internal/change"
 	"golive/internal/config"
+	"golive/internal/costcentre"
 	"golive/internal/datamigration"
 	"golive/internal/db"
 	"golive/internal/discuss"
@@ -62,6 +64,8 @@ type App struct {
 	Funds     *funds.Service
 	stopFunds context.CancelFunc
 	Finance   *finance.Service // labor records, rates, budgets, expenses, actual cost
+	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
+	CostCentre *costcentre.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
@@ -142,6 +146,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	views.Add("research", research.Views(), "internal/research/views")
 	views.Add("change", change.Views(), "internal/change/views") // change control
 	views.Add("finance", finance.Views(), "internal/finance/views")
+	views.Add("costcentre", costcentre.Views(), "internal/costcentre/views")
 	if err := views.Load(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("templates: %w", err)
@@ -219,6 +224,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 		}
 	})
 	// ----- end change control -----
+	// ----- cost centre (internal/costcentre) -----
+	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
+	a.CostCentre.SetSources(costCentreSources(a))
+	a.Funds.SetPlannedCosts(a.CostCentre.PlannedCosts) // cash-flow forecast: planned cost per month from PV
+	// ----- end cost centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
@@ -235,6 +245,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	fctx, fstop := context.WithCancel(context.Background())
 	a.stopFunds = fstop
 	go a.Funds.RunDaily(fctx, log)
+	go a.CostCentre.RunAlerts(mctx, log, 10*time.Minute) // overrun alerts of active projects
 
 	if opt.Bootstrap {
 		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)

@@ -75,9 +75,10 @@ func (a *App) routes(views *web.Views) {
 	a.dataMigrationRoutes()
 	a.researchRoutes() // questionnaires, interviews, observations (internal/research)
 	a.requirementRoutes()
-	a.changeRoutes()  // requirement baselines and change control
-	a.fundsRoutes()   // fund centre: contracts, payment milestones, receivables
-	a.financeRoutes() // labor records, expenses, budgets, rates
+	a.changeRoutes()     // requirement baselines and change control
+	a.financeRoutes()    // labor records, expenses, budgets, rates
+	a.fundsRoutes()      // fund centre: contracts, payment milestones, receivables
+	a.costCentreRoutes() // cost centre and the portfolio finance view
 	// Members and activity close every project's navigation.
 	s.AddProjectNav("nav.members", "/members", "members")
 	s.AddProjectNav("nav.activity", "/activity", "activity")

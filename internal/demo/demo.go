@@ -151,6 +151,9 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if err := LoadFinance(ctx, a, projectIDs); err != nil {
 		return false, fmt.Errorf("finance: %w", err)
 	}
+	if err := LoadCostCentre(ctx, a, projectIDs); err != nil {
+		return false, fmt.Errorf("cost centre: %w", err)
+	}
 	return true, nil
 }
 

@@ -326,6 +326,7 @@ func TestForecastPlannedCostsHook(t *testing.T) {
 			{Kind: funds.KindAdvance, ShareBP: 10000, Trigger: funds.TriggerDate, PlannedDate: "2031-03-05"}}}); err != nil {
 			t.Fatal(err)
 		}
+		svc.SetPlannedCosts(nil) // app.go wires the cost centre's; first without any
 		f, err := svc.Forecast(ctx, fin, a, "2031-02", 3)
 		if err != nil || f.CostsAvailable || f.Months[1].ExpectedMinor != 100_000_00 {
 			t.Fatalf("without the hook: %+v %v", f, err)
