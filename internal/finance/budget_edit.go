@@ -86,10 +86,7 @@ func (s *Service) ProposeBudget(ctx context.Context, p *access.Principal, projec
 		return Budget{}, err
 	}
 	var f apperr.Fields
-	in.Reason = strings.TrimSpace(in.Reason)
-	if len([]rune(in.Reason)) > 500 {
-		f.Add("reason", "finance.too_long", 500)
-	}
+	textField(&f, "reason", &in.Reason, 500, true, "")
 	pct := int64(DefaultContingencyPct)
 	if in.ContingencyPct != nil {
 		pct = *in.ContingencyPct
@@ -161,12 +158,13 @@ func (s *Service) DecideBudget(ctx context.Context, p *access.Principal, project
 	if err := s.budgetAccess(ctx, p, projectID, access.BudgetApprove); err != nil {
 		return Budget{}, err
 	}
-	in.Note = strings.TrimSpace(in.Note)
-	if !in.Approve && in.Note == "" {
-		return Budget{}, apperr.InvalidField("note", "finance.reason_required")
+	var nf apperr.Fields
+	required := "finance.reason_required"
+	if in.Approve {
+		required = ""
 	}
-	if len([]rune(in.Note)) > 500 {
-		return Budget{}, apperr.InvalidField("note", "finance.too_long", 500)
+	if textField(&nf, "note", &in.Note, 500, true, required); nf.Err() != nil {
+		return Budget{}, nf.Err()
 	}
 	status := StatusApproved
 	if !in.Approve {

@@ -65,14 +65,8 @@ func (in *ExpenseInput) parse() (amount, tax int64, err error) {
 		f.Add("amount", "finance.amount_required")
 	}
 	t := parseMoney(&f, "tax", in.Tax)
-	if in.Description == "" {
-		f.Add("description", "finance.description_required")
-	} else if len([]rune(in.Description)) > 500 {
-		f.Add("description", "finance.too_long", 500)
-	}
-	if len([]rune(in.Payee)) > 100 {
-		f.Add("payee", "finance.too_long", 100)
-	}
+	textField(&f, "description", &in.Description, 500, true, "finance.description_required")
+	textField(&f, "payee", &in.Payee, 100, false, "")
 	if err := f.Err(); err != nil {
 		return 0, 0, err
 	}
@@ -273,8 +267,9 @@ func (s *Service) ActOnExpense(ctx context.Context, p *access.Principal, project
 	default:
 		return Expense{}, apperr.InvalidField("action", "finance.action_invalid")
 	}
-	if len([]rune(in.Reason)) > 500 {
-		return Expense{}, apperr.InvalidField("reason", "finance.too_long", 500)
+	var rf apperr.Fields
+	if textField(&rf, "reason", &in.Reason, 500, true, ""); rf.Err() != nil {
+		return Expense{}, rf.Err()
 	}
 	ok := false
 	for _, f := range from {

@@ -70,12 +70,8 @@ func (in *LaborInput) Validate() error {
 	case HoursCenti(int64(in.Qty), in.Unit) > MaxHoursCenti:
 		f.Add("qty", "finance.qty_over_24h_one", Qty(MaxHoursCenti).String())
 	}
-	if len([]rune(in.Trade)) > 40 {
-		f.Add("trade", "finance.too_long", 40)
-	}
-	if len([]rune(in.Description)) > 500 {
-		f.Add("description", "finance.too_long", 500)
-	}
+	textField(&f, "trade", &in.Trade, 40, false, "")
+	textField(&f, "description", &in.Description, 500, true, "")
 	return f.Err()
 }
 
@@ -590,8 +586,9 @@ func (s *Service) DecideLabor(ctx context.Context, p *access.Principal, projectI
 	if !approve && reason == "" {
 		return 0, apperr.InvalidField("reason", "finance.reason_required")
 	}
-	if len([]rune(reason)) > 500 {
-		return 0, apperr.InvalidField("reason", "finance.too_long", 500)
+	var rf apperr.Fields
+	if textField(&rf, "reason", &reason, 500, true, ""); rf.Err() != nil {
+		return 0, rf.Err()
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		now := db.Now()

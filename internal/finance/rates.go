@@ -10,6 +10,7 @@ import (
 	"golive/internal/calendar"
 	"golive/internal/db"
 	"golive/internal/money"
+	"golive/internal/validate"
 )
 
 // CanManageRates: rate cards, trade rates, subcontractors and workers are
@@ -108,10 +109,7 @@ func (s *Service) AddRateCard(ctx context.Context, p *access.Principal, in RateC
 		f.Add("cost_day", "finance.cost_rate_required")
 	}
 	validFrom(&f, in.ValidFrom)
-	in.Note = strings.TrimSpace(in.Note)
-	if len([]rune(in.Note)) > 200 {
-		f.Add("note", "finance.too_long", 200)
-	}
+	textField(&f, "note", &in.Note, 200, true, "")
 	if err := f.Err(); err != nil {
 		return RateCard{}, err
 	}
@@ -225,12 +223,7 @@ func (s *Service) AddTradeRate(ctx context.Context, p *access.Principal, in Trad
 		return TradeRate{}, err
 	}
 	var f apperr.Fields
-	in.Trade = strings.TrimSpace(in.Trade)
-	if in.Trade == "" {
-		f.Add("trade", "finance.trade_required")
-	} else if len([]rune(in.Trade)) > 40 {
-		f.Add("trade", "finance.too_long", 40)
-	}
+	textField(&f, "trade", &in.Trade, 40, false, "finance.trade_required")
 	if in.Unit != UnitDay && in.Unit != UnitHour {
 		f.Add("unit", "finance.unit_invalid")
 	}
@@ -322,19 +315,10 @@ func (s *Service) CreateSubcontractor(ctx context.Context, p *access.Principal, 
 	if err := rateAccess(p); err != nil {
 		return Subcontractor{}, err
 	}
-	in.Name, in.Contact, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Contact), strings.TrimSpace(in.Phone)
 	var f apperr.Fields
-	if in.Name == "" {
-		f.Add("name", "finance.name_required")
-	} else if len([]rune(in.Name)) > 100 {
-		f.Add("name", "finance.too_long", 100)
-	}
-	if len([]rune(in.Contact)) > 50 {
-		f.Add("contact", "finance.too_long", 50)
-	}
-	if len([]rune(in.Phone)) > 30 {
-		f.Add("phone", "finance.too_long", 30)
-	}
+	textField(&f, "name", &in.Name, 100, false, "finance.name_required")
+	textField(&f, "contact", &in.Contact, 50, false, "")
+	textField(&f, "phone", &in.Phone, 30, false, "")
 	if err := f.Err(); err != nil {
 		return Subcontractor{}, err
 	}
@@ -359,19 +343,10 @@ func (s *Service) CreateWorker(ctx context.Context, p *access.Principal, in Work
 	if err := rateAccess(p); err != nil {
 		return Worker{}, err
 	}
-	in.Name, in.Trade, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Trade), strings.TrimSpace(in.Phone)
 	var f apperr.Fields
-	if in.Name == "" {
-		f.Add("name", "finance.name_required")
-	} else if len([]rune(in.Name)) > 50 {
-		f.Add("name", "finance.too_long", 50)
-	}
-	if len([]rune(in.Trade)) > 40 {
-		f.Add("trade", "finance.too_long", 40)
-	}
-	if len([]rune(in.Phone)) > 30 {
-		f.Add("phone", "finance.too_long", 30)
-	}
+	textField(&f, "name", &in.Name, 50, false, "finance.name_required")
+	textField(&f, "trade", &in.Trade, 40, false, "")
+	textField(&f, "phone", &in.Phone, 30, false, "")
 	if err := f.Err(); err != nil {
 		return Worker{}, err
 	}
@@ -425,4 +400,23 @@ func (s *Service) Subcontractors(ctx context.Context, p *access.Principal) ([]Su
 		}
 	}
 	return out, apperr.Wrap(rows.Err())
+}
+
+// textField trims *v and checks it the way validate does everywhere else
+// (valid UTF-8, no control characters: a NUL byte would reach PostgreSQL
+// and fail there; single line unless multiline; at most max characters);
+// required is the message for an empty value, "" when it may be empty.
+func textField(f *apperr.Fields, field string, v *string, max int, multiline bool, required string) {
+	*v = strings.TrimSpace(*v)
+	if *v == "" {
+		if required != "" {
+			f.Add(field, required)
+		}
+		return
+	}
+	if multiline {
+		validate.Text(f, field, v, 0, max)
+	} else {
+		validate.Line(f, field, v, 0, max)
+	}
 }
