@@ -228,6 +228,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
 	a.CostCentre.SetSources(costCentreSources(a))
 	a.Funds.SetPlannedCosts(a.CostCentre.PlannedCosts) // cash-flow forecast: planned cost per month from PV
+	// Approving labor or an expense, or a new budget, may cross an alert
+	// threshold: check at once rather than at the next periodic pass.
+	a.Finance.OnCostChange(func(ctx context.Context, projectID int64) {
+		if _, err := a.CostCentre.CheckAlerts(ctx, projectID); err != nil {
+			log.Warn("cost alerts after a finance decision", "project", projectID, "err", err)
+		}
+	})
 	// ----- end cost centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.

@@ -172,6 +172,7 @@ func (s *Service) DecideBudget(ctx context.Context, p *access.Principal, project
 	}
 	var b Budget
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		tx.AfterCommit(func() { s.costChanged(projectID) })
 		cur, err := scanBudget(tx.QueryRow(ctx, `SELECT `+budgetCols+` FROM budget_versions WHERE id = ? AND project_id = ?`, id, projectID))
 		if err != nil {
 			return db.NotFound(err)

@@ -279,6 +279,7 @@ func (s *Service) ActOnExpense(ctx context.Context, p *access.Principal, project
 		return Expense{}, apperr.New(apperr.Conflict, "finance.expense_status", cur.Status)
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		tx.AfterCommit(func() { s.costChanged(projectID) })
 		if closed, err := monthClosed(ctx, tx, projectID, cur.Date); err != nil || closed {
 			if err != nil {
 				return err

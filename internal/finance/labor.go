@@ -591,6 +591,7 @@ func (s *Service) DecideLabor(ctx context.Context, p *access.Principal, projectI
 		return 0, rf.Err()
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		tx.AfterCommit(func() { s.costChanged(projectID) })
 		now := db.Now()
 		decided := map[int64][]string{} // person or author -> dates
 		for _, id := range ids {
@@ -647,6 +648,7 @@ func (s *Service) ReverseLabor(ctx context.Context, p *access.Principal, project
 	}
 	var rid int64
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		tx.AfterCommit(func() { s.costChanged(projectID) })
 		cur, err := getLabor(ctx, tx, projectID, id)
 		if err != nil {
 			return err
