@@ -68,6 +68,9 @@ func TestCommentMentionReachesThePM(t *testing.T) {
 		// Edit in place: the thread swaps to a form and back, no page load.
 		con.do(chromedp.Click(chromedp.CSS(`#comments .comment-head a[hx-get]`)))
 		con.do(chromedp.WaitVisible(chromedp.CSS(`#comments .comment-edit textarea`)))
+		// htmx wires swapped-in content when it settles, a moment after it is
+		// visible; a click before that would post the form the old way.
+		con.do(chromedp.Poll[chromedp.Void](`(f => !!(f && f['htmx-internal-data'] && f['htmx-internal-data'].initHash))(document.querySelector('#comments .comment-edit'))`, chromedp.WithPollingTimeout(5*time.Second)))
 		eval[chromedp.Void](con, `document.querySelector('#comments .comment-edit textarea').value = '@pm 请确认 **计量单位** 的映射规则（已补充换算表），见附件。'`)
 		con.do(chromedp.Click(chromedp.CSS(`#comments .comment-edit button[type=submit]`)))
 		con.do(chromedp.Poll[chromedp.Void](`document.querySelector('#comments .comment-edit') === null && document.querySelector('#comments .comment-body').textContent.includes('换算表')`, chromedp.WithPollingTimeout(5*time.Second)))
