@@ -12,6 +12,9 @@ var ErrFormat = errors.New("money: not an amount")
 
 // Format renders minor units as ¥1,234.56 (negative as -¥1,234.56).
 func Format(minor int64) string {
+	if minor < 0 {
+		return "-¥" + Plain(minor)[1:]
+	}
 	return "¥" + Plain(minor)
 }
 

@@ -3,13 +3,9 @@ package money
 import "testing"
 
 func TestFormat(t *testing.T) {
-	cases := map[int64]string{0: "¥0.00", 5: "¥0.05", 123456: "¥1,234.56", -100: "-¥1.00", 100000000: "¥1,000,000.00"}
+	cases := map[int64]string{0: "¥0.00", 5: "¥0.05", 123456: "¥1,234.56", -100: "-¥1.00", -650000: "-¥6,500.00", -9223372036854775808: "-¥92,233,720,368,547,758.08", 100000000: "¥1,000,000.00"}
 	for in, want := range cases {
-		got := Format(in)
-		if in < 0 {
-			got = "-¥" + Plain(-in)
-		}
-		if got != want {
+		if got := Format(in); got != want {
 			t.Errorf("Format(%d) = %q, want %q", in, got, want)
 		}
 	}
