@@ -148,16 +148,9 @@ func (h *Web) CreateQuestionnaire(c *web.Ctx) error {
 	}
 	q, err := h.svc.CreateQuestionnaire(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.index(c, id)
-		if perr != nil {
-			return perr
-		}
-		vm.QForm, vm.QErrs = in, fe
-		return c.Render(status, "research/index.html", vm)
+		return refill(c, err, "research/index.html", func() (indexPage, error) { return h.index(c, id) }, func(vm *indexPage, fe map[string]string, _ bool) {
+			vm.QForm, vm.QErrs = in, fe
+		})
 	}
 	c.Flash("research.q_created", q.Title)
 	return c.Redirect(QuestionnaireLink(id, q.ID))
@@ -184,16 +177,9 @@ func (h *Web) CreateRecord(c *web.Ctx) error {
 	in := recordForm(c)
 	x, err := h.svc.CreateRecord(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.index(c, id)
-		if perr != nil {
-			return perr
-		}
-		vm.RForm, vm.RInternal, vm.RErrs, vm.OpenRecord = in, *in.Internal, fe, true
-		return c.Render(status, "research/index.html", vm)
+		return refill(c, err, "research/index.html", func() (indexPage, error) { return h.index(c, id) }, func(vm *indexPage, fe map[string]string, _ bool) {
+			vm.RForm, vm.RInternal, vm.RErrs, vm.OpenRecord = in, *in.Internal, fe, true
+		})
 	}
 	c.Flash("research.r_created", x.Title)
 	return c.Redirect(RecordLink(id, x.ID))
@@ -361,6 +347,23 @@ func ids(c *web.Ctx, name string) (int64, int64, error) {
 	return id, x, err
 }
 
+// refill answers a form whose save failed: an error that is not about the
+// form goes on as it is; otherwise page builds the page again, fill puts
+// what the user typed and the errors on it, and it is rendered with the
+// error's status (400, or 409 for a stale version).
+func refill[VM any](c *web.Ctx, err error, view string, page func() (VM, error), fill func(vm *VM, fe map[string]string, conflict bool)) error {
+	fe, conflict, status, ok := c.FormFailure(err)
+	if !ok {
+		return err
+	}
+	vm, perr := page()
+	if perr != nil {
+		return perr
+	}
+	fill(&vm, fe, conflict)
+	return c.Render(status, view, vm)
+}
+
 // UpdateQuestionnaire saves the edit form of a draft questionnaire.
 func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
 	id, qid, err := ids(c, "qid")
@@ -372,19 +375,12 @@ func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
 	}
 	in := questionnaireForm(c)
 	if _, err := h.svc.UpdateQuestionnaire(c.Context(), c.P, id, qid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.qpage(c, id, qid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form = in
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/questionnaire.html", vm)
+		return refill(c, err, "research/questionnaire.html", func() (qPage, error) { return h.qpage(c, id, qid) }, func(vm *qPage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form = in
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect(QuestionnaireLink(id, qid))
@@ -410,16 +406,9 @@ func (h *Web) Send(c *web.Ctx) error {
 	in.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	q, err := h.svc.Send(c.Context(), c.P, id, qid, in)
 	if err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.qpage(c, id, qid)
-		if perr != nil {
-			return perr
-		}
-		vm.SendErrs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/questionnaire.html", vm)
+		return refill(c, err, "research/questionnaire.html", func() (qPage, error) { return h.qpage(c, id, qid) }, func(vm *qPage, fe map[string]string, conflict bool) {
+			vm.SendErrs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.sent", q.Recipients)
 	return c.Redirect(QuestionnaireLink(id, qid))
@@ -709,19 +698,12 @@ func (h *Web) UpdateRecord(c *web.Ctx) error {
 	}
 	in := recordForm(c)
 	if _, err := h.svc.UpdateRecord(c.Context(), c.P, id, rid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.recordPage(c, id, rid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form, vm.Internal = in, *in.Internal
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/record.html", vm)
+		return refill(c, err, "research/record.html", func() (recordPage, error) { return h.recordPage(c, id, rid) }, func(vm *recordPage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form, vm.Internal = in, *in.Internal
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect(RecordLink(id, rid))
@@ -806,16 +788,9 @@ func (h *Web) CreateTemplate(c *web.Ctx) error {
 	in := templateForm(c)
 	t, err := h.svc.CreateTemplate(c.Context(), c.P, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.library(c)
-		if perr != nil {
-			return perr
-		}
-		vm.Form, vm.Errs = in, fe
-		return c.Render(status, "research/templates.html", vm)
+		return refill(c, err, "research/templates.html", func() (libraryPage, error) { return h.library(c) }, func(vm *libraryPage, fe map[string]string, _ bool) {
+			vm.Form, vm.Errs = in, fe
+		})
 	}
 	c.Flash("research.t_created", t.Name)
 	return c.Redirect("/research/templates/" + itoa(t.ID))
@@ -869,19 +844,12 @@ func (h *Web) UpdateTemplate(c *web.Ctx) error {
 	}
 	in := templateForm(c)
 	if _, err := h.svc.UpdateTemplate(c.Context(), c.P, tid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.templatePage(c, tid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form = in
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/template.html", vm)
+		return refill(c, err, "research/template.html", func() (templatePage, error) { return h.templatePage(c, tid) }, func(vm *templatePage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form = in
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect("/research/templates/" + itoa(tid))
