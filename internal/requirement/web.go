@@ -21,6 +21,17 @@ func NewWeb(s *Service) *Web { return &Web{svc: s} }
 
 func pid(id int64) string { return strconv.FormatInt(id, 10) }
 
+// ids reads the project's id and the id of the thing in it named name
+// ("rid", "fid") from the path.
+func ids(c *web.Ctx, name string) (int64, int64, error) {
+	id, err := c.PathID("id")
+	if err != nil {
+		return 0, 0, err
+	}
+	x, err := c.PathID(name)
+	return id, x, err
+}
+
 func reqBase(id int64) string { return "/projects/" + pid(id) + "/requirements" }
 
 // head is what every page of the module shows above its content.
@@ -299,18 +310,9 @@ func (h *Web) formFailed(c *web.Ctx, id int64, r *Requirement, in Input, err err
 	return c.Render(status, "requirement/form.html", vm)
 }
 
-func (h *Web) ids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	rid, err := c.PathID("rid")
-	return id, rid, err
-}
-
 // Edit shows the form of one requirement.
 func (h *Web) Edit(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := ids(c, "rid")
 	if err != nil {
 		return err
 	}
@@ -333,7 +335,7 @@ func (h *Web) Edit(c *web.Ctx) error {
 
 // Update saves the edit form.
 func (h *Web) Update(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := ids(c, "rid")
 	if err != nil {
 		return err
 	}
@@ -355,7 +357,7 @@ func (h *Web) Update(c *web.Ctx) error {
 
 // Delete moves a requirement to the trash.
 func (h *Web) Delete(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := ids(c, "rid")
 	if err != nil {
 		return err
 	}
@@ -387,7 +389,7 @@ type showPage struct {
 
 // Show renders one requirement with its functions and review log.
 func (h *Web) Show(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := ids(c, "rid")
 	if err != nil {
 		return err
 	}
@@ -469,7 +471,7 @@ func (h *Web) Review(c *web.Ctx) error {
 
 // ToFunction creates a function from a confirmed requirement.
 func (h *Web) ToFunction(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := ids(c, "rid")
 	if err != nil {
 		return err
 	}
@@ -664,18 +666,9 @@ func (h *Web) CreateFunction(c *web.Ctx) error {
 	return c.Redirect("/projects/" + pid(id) + "/functions#f-" + pid(f.ID))
 }
 
-func (h *Web) fids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	fid, err := c.PathID("fid")
-	return id, fid, err
-}
-
 // EditFunction shows a function's form with its requirement mapping.
 func (h *Web) EditFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := ids(c, "fid")
 	if err != nil {
 		return err
 	}
@@ -701,7 +694,7 @@ func (h *Web) EditFunction(c *web.Ctx) error {
 
 // UpdateFunction saves a function's form.
 func (h *Web) UpdateFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := ids(c, "fid")
 	if err != nil {
 		return err
 	}
@@ -744,7 +737,7 @@ func (h *Web) UpdateFunction(c *web.Ctx) error {
 
 // DeleteFunction moves a function to the trash.
 func (h *Web) DeleteFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := ids(c, "fid")
 	if err != nil {
 		return err
 	}
@@ -761,7 +754,7 @@ func (h *Web) DeleteFunction(c *web.Ctx) error {
 
 // GenerateTasks creates a function's task in the work module (once).
 func (h *Web) GenerateTasks(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := ids(c, "fid")
 	if err != nil {
 		return err
 	}
