@@ -292,43 +292,23 @@ func (s *Service) Close(ctx context.Context, p *access.Principal, projectID, id 
 	if err != nil {
 		return CR{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
-	}
-	var ev *Approved
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
+	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !p.Can(m, access.ChangeManage) && c.Board.Chair != p.UserID {
-			return apperr.ForbiddenErr()
+			return nil, apperr.ForbiddenErr()
 		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
+		if err := openAt(c, in.Version); err != nil {
+			return nil, err
 		}
 		out, why := Decide(c.Board, ballots(c.Votes), true)
 		if out == Pending {
 			t := CountOf(c.Board, ballots(c.Votes))
 			if why == WhyChairVote {
-				return apperr.New(apperr.Invalid, "change.chair_not_voted")
+				return nil, apperr.New(apperr.Invalid, "change.chair_not_voted")
 			}
-			return apperr.New(apperr.Invalid, "change.quorum_not_met", t.Cast, max(c.Board.Quorum, 1))
+			return nil, apperr.New(apperr.Invalid, "change.quorum_not_met", t.Cast, max(c.Board.Quorum, 1))
 		}
-		ev, err = s.finalize(ctx, tx, p, c, out, in.Note)
-		return err
+		return s.finalize(ctx, tx, p, c, out, in.Note)
 	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	s.fire(ev)
-	return s.Get(ctx, p, projectID, id)
 }
 
 // ApproveStandard approves a standard change by the PM alone.
@@ -336,6 +316,45 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 	if _, err := s.can(ctx, p, projectID, access.ChangeManage); err != nil {
 		return CR{}, err
 	}
+	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
+		if !c.Open() {
+			return nil, apperr.New(apperr.Conflict, "change.already_decided")
+		}
+		if !c.Standard {
+			return nil, apperr.New(apperr.Invalid, "change.not_standard")
+		}
+		if c.Version != in.Version {
+			return nil, apperr.ConflictErr()
+		}
+		return s.finalize(ctx, tx, p, c, OutApproved, in.Note)
+	})
+}
+
+// Withdraw takes back an open request (its requester or the PM); the
+// requirements it touched return to their previous status.
+func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput) (CR, error) {
+	m, err := s.access(ctx, p, projectID)
+	if err != nil {
+		return CR{}, err
+	}
+	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
+		if !p.Can(m, access.ChangeManage) && !(c.RequestedBy == p.UserID && p.Can(m, access.ChangeRequest)) {
+			return nil, apperr.ForbiddenErr()
+		}
+		if err := openAt(c, in.Version); err != nil {
+			return nil, err
+		}
+		_, err := s.finalize(ctx, tx, p, c, Outcome(StatusWithdrawn), in.Note)
+		return nil, err
+	})
+}
+
+// decideOpen runs a decision on request id of the project (the caller has
+// checked the permission it can check before reading the request): in is
+// valid, the project writable, the request read in the transaction; decide
+// checks it and records the decision; an approval it returns is announced
+// once committed. The answer is the request as it is now.
+func (s *Service) decideOpen(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput, decide func(tx *db.Tx, c CR) (*Approved, error)) (CR, error) {
 	if err := in.Validate(); err != nil {
 		return CR{}, err
 	}
@@ -348,16 +367,7 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 		if err != nil {
 			return err
 		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if !c.Standard {
-			return apperr.New(apperr.Invalid, "change.not_standard")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		ev, err = s.finalize(ctx, tx, p, c, OutApproved, in.Note)
+		ev, err = decide(tx, c)
 		return err
 	})
 	if err != nil {
@@ -367,40 +377,16 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 	return s.Get(ctx, p, projectID, id)
 }
 
-// Withdraw takes back an open request (its requester or the PM); the
-// requirements it touched return to their previous status.
-func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput) (CR, error) {
-	m, err := s.access(ctx, p, projectID)
-	if err != nil {
-		return CR{}, err
+// openAt refuses a request already decided, or changed since version
+// (both 409).
+func openAt(c CR, version int64) error {
+	if !c.Open() {
+		return apperr.New(apperr.Conflict, "change.already_decided")
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
+	if c.Version != version {
+		return apperr.ConflictErr()
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
-		if !p.Can(m, access.ChangeManage) && !(c.RequestedBy == p.UserID && p.Can(m, access.ChangeRequest)) {
-			return apperr.ForbiddenErr()
-		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		_, err = s.finalize(ctx, tx, p, c, Outcome(StatusWithdrawn), in.Note)
-		return err
-	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	return s.Get(ctx, p, projectID, id)
+	return nil
 }
 
 // finalize records a decision inside the caller's transaction. Approved:

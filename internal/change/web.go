@@ -992,18 +992,9 @@ func (h *Web) Diff(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := c.R.URL.Query()
-	from, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
-	to, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
-	if err1 != nil || err2 != nil {
-		var f apperr.Fields
-		if err1 != nil {
-			f.Add("from", "validate.required")
-		}
-		if err2 != nil {
-			f.Add("to", "validate.required")
-		}
-		return f.Err()
+	from, to, err := diffRange(c)
+	if err != nil {
+		return err
 	}
 	b, _, _, err := h.base(c, id, "baselines", "change.diff")
 	if err != nil {
