@@ -648,22 +648,39 @@ func (h *Web) CreateFunction(c *web.Ctx) error {
 		f, err = h.svc.CreateFunction(c.Context(), c.P, id, in)
 	}
 	if err != nil {
-		fields, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, verr := h.functionsPage(c, id, "functions", "requirement.functions")
-		if verr != nil {
-			return verr
-		}
-		vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
-		for _, r := range in.RequirementIDs {
-			vm.Selected[r] = true
-		}
-		return c.Render(status, "requirement/functions.html", vm)
+		return h.functionFailed(c, id, nil, in, effort, err)
 	}
 	c.Flash("requirement.function_created", f.Ref())
 	return c.Redirect("/projects/" + pid(id) + "/functions#f-" + pid(f.ID))
+}
+
+// functionFailed answers a function form whose save failed: an error that
+// is not about the form goes on as it is; otherwise the form comes back
+// with what was typed, the errors and the requirements checked (400, or
+// 409 for a stale version, then against the current version). edit is
+// the function being edited, nil for the new-function form of the list.
+func (h *Web) functionFailed(c *web.Ctx, id int64, edit *Function, in FunctionInput, effort string, err error) error {
+	fields, conflict, status, ok := c.FormFailure(err)
+	if !ok {
+		return err
+	}
+	tab, key, view := "functions", "requirement.functions", "requirement/functions.html"
+	if edit != nil {
+		tab, key, view = "function_edit", "requirement.function_edit", "requirement/function_form.html"
+	}
+	vm, verr := h.functionsPage(c, id, tab, key)
+	if verr != nil {
+		return verr
+	}
+	vm.Edit = edit
+	vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
+	if conflict && edit != nil {
+		vm.In.Version = edit.Version
+	}
+	for _, r := range in.RequirementIDs {
+		vm.Selected[r] = true
+	}
+	return c.Render(status, view, vm)
 }
 
 // EditFunction shows a function's form with its requirement mapping.
@@ -709,27 +726,14 @@ func (h *Web) UpdateFunction(c *web.Ctx) error {
 		f, err = h.svc.UpdateFunction(c.Context(), c.P, id, fid, in)
 	}
 	if err != nil {
-		fields, conflict, status, ok := c.FormFailure(err)
-		if !ok {
+		if _, _, _, ok := c.FormFailure(err); !ok {
 			return err
 		}
 		cur, _, gerr := h.svc.Function(c.Context(), c.P, id, fid)
 		if gerr != nil {
 			return err
 		}
-		vm, verr := h.functionsPage(c, id, "function_edit", "requirement.function_edit")
-		if verr != nil {
-			return verr
-		}
-		vm.Edit = &cur
-		vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
-		if conflict {
-			vm.In.Version = cur.Version
-		}
-		for _, r := range in.RequirementIDs {
-			vm.Selected[r] = true
-		}
-		return c.Render(status, "requirement/function_form.html", vm)
+		return h.functionFailed(c, id, &cur, in, effort, err)
 	}
 	c.Flash("requirement.function_saved", f.Ref())
 	return c.Redirect("/projects/" + pid(id) + "/functions#f-" + pid(f.ID))
