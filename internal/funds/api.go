@@ -40,10 +40,7 @@ func read(c *web.Ctx, get func(id []int64) (any, error), names ...string) error 
 		return err
 	}
 	v, err := get(id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return web.Reply(c, http.StatusOK, v, err)
 }
 
 // readAsOf answers a GET of the project's figures on the date ?as_of=:
@@ -61,26 +58,18 @@ func (a *API) readAsOf(c *web.Ctx, get func(projectID int64, asOf string) (any, 
 	}, "id")
 }
 
-// write answers a JSON change: the path ids, the caller may manage the
-// project's funds, the body decodes into In, then do; the result goes
-// out with status.
+// write answers a JSON change (web.JSONChange): the path ids, the caller
+// may manage the project's funds, the body decodes into In, then do; the
+// result goes out with status.
 func write[In, Out any](a *API, c *web.Ctx, status int, do func(id []int64, in In) (Out, error), names ...string) error {
 	id, err := ids(c, names...)
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
+	return web.JSONChange(c, status, func() error {
+		_, _, err := a.svc.can(c.Context(), c.P, id[0], true)
 		return err
-	}
-	var in In
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := do(id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(status, out)
+	}, func(in In) (Out, error) { return do(id, in) })
 }
 
 // remove answers a DELETE: the path ids, then del, answered with 204.
