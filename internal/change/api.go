@@ -42,7 +42,7 @@ func (a *API) Create(c *web.Ctx) error {
 }
 
 func (a *API) Get(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (a *API) Get(c *web.Ctx) error {
 }
 
 func (a *API) decide(c *web.Ctx, do func(id, cid int64, in DecideInput) (CR, error)) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (a *API) decide(c *web.Ctx, do func(id, cid int64, in DecideInput) (CR, err
 }
 
 func (a *API) Vote(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (a *API) CreateBaseline(c *web.Ctx) error {
 }
 
 func (a *API) Baseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (a *API) Baseline(c *web.Ctx) error {
 }
 
 func (a *API) UpdateBaseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (a *API) UpdateBaseline(c *web.Ctx) error {
 }
 
 func (a *API) Sign(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}

@@ -460,7 +460,7 @@ func (h *Web) showPage(c *web.Ctx, id, cid int64) (showPage, error) {
 
 // Show renders one change request.
 func (h *Web) Show(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -471,19 +471,10 @@ func (h *Web) Show(c *web.Ctx) error {
 	return c.Render(http.StatusOK, "change/show.html", vm)
 }
 
-func ids(c *web.Ctx, name string) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	x, err := c.PathID(name)
-	return id, x, err
-}
-
 // act runs one action of the request page and answers with the page
 // (refusals re-render it with the message, in the status of the error).
 func (h *Web) act(c *web.Ctx, do func(id, cid int64) (CR, error), flash string) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -870,7 +861,7 @@ func (h *Web) docPage(c *web.Ctx, id, bid int64) (docPage, error) {
 
 // Baseline renders the printable Requirements Confirmation document.
 func (h *Web) Baseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -891,7 +882,7 @@ func clientIP(r *http.Request) string {
 
 // Sign records the caller's signature.
 func (h *Web) Sign(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -921,7 +912,7 @@ func (h *Web) docFailure(c *web.Ctx, id, bid int64, err error) error {
 
 // UpdateBaseline edits a draft (title, note, refresh from the pool).
 func (h *Web) UpdateBaseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -938,7 +929,7 @@ func (h *Web) UpdateBaseline(c *web.Ctx) error {
 
 // BaselineExport writes a baseline as .xlsx: requirements, then functions.
 func (h *Web) BaselineExport(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ func (a *API) CreateLabor(c *web.Ctx) error {
 
 // UpdateLabor changes a draft or rejected record (send its version).
 func (a *API) UpdateLabor(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -73,11 +69,7 @@ func (a *API) UpdateLabor(c *web.Ctx) error {
 
 // DeleteLabor removes a draft or rejected record (?version=).
 func (a *API) DeleteLabor(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -236,11 +228,7 @@ func (a *API) ProposeBudget(c *web.Ctx) error {
 
 // DecideBudget approves or rejects a proposed version.
 func (a *API) DecideBudget(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	bid, err := c.PathID("bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -272,11 +260,7 @@ func (a *API) CreateExpense(c *web.Ctx) error {
 
 // ActOnExpense submits, approves or rejects an expense.
 func (a *API) ActOnExpense(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	eid, err := c.PathID("eid")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}

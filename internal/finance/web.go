@@ -286,11 +286,7 @@ func (h *Web) CreateRecord(c *web.Ctx) error {
 
 // Reverse adds the reversal of an approved record (PM).
 func (h *Web) Reverse(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -799,11 +795,7 @@ func (h *Web) ProposeBudget(c *web.Ctx) error {
 
 // DecideBudget approves or rejects a proposed version.
 func (h *Web) DecideBudget(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	bid, err := c.PathID("bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -902,11 +894,7 @@ func (h *Web) CreateExpense(c *web.Ctx) error {
 
 // Expense shows one expense with its receipts and approval buttons.
 func (h *Web) Expense(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	eid, err := c.PathID("eid")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}
@@ -939,11 +927,7 @@ func (h *Web) renderExpense(c *web.Ctx, id, eid int64, status int, failure error
 
 // ActOnExpense submits, approves or rejects an expense.
 func (h *Web) ActOnExpense(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	eid, err := c.PathID("eid")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}

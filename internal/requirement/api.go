@@ -73,7 +73,7 @@ func (a *API) Create(c *web.Ctx) error {
 }
 
 func (a *API) Get(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (a *API) Get(c *web.Ctx) error {
 }
 
 func (a *API) Update(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (a *API) Update(c *web.Ctx) error {
 }
 
 func (a *API) Delete(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (a *API) Delete(c *web.Ctx) error {
 }
 
 func (a *API) Restore(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (a *API) Review(c *web.Ctx) error {
 }
 
 func (a *API) Move(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (a *API) CreateFunction(c *web.Ctx) error {
 }
 
 func (a *API) UpdateFunction(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (a *API) UpdateFunction(c *web.Ctx) error {
 }
 
 func (a *API) DeleteFunction(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (a *API) DeleteFunction(c *web.Ctx) error {
 }
 
 func (a *API) GenerateTasks(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}

@@ -21,17 +21,6 @@ func NewWeb(s *Service) *Web { return &Web{svc: s} }
 
 func pid(id int64) string { return strconv.FormatInt(id, 10) }
 
-// ids reads the project's id and the id of the thing in it named name
-// ("rid", "fid") from the path.
-func ids(c *web.Ctx, name string) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	x, err := c.PathID(name)
-	return id, x, err
-}
-
 func reqBase(id int64) string { return "/projects/" + pid(id) + "/requirements" }
 
 // head is what every page of the module shows above its content.
@@ -312,7 +301,7 @@ func (h *Web) formFailed(c *web.Ctx, id int64, r *Requirement, in Input, err err
 
 // Edit shows the form of one requirement.
 func (h *Web) Edit(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -335,7 +324,7 @@ func (h *Web) Edit(c *web.Ctx) error {
 
 // Update saves the edit form.
 func (h *Web) Update(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -357,7 +346,7 @@ func (h *Web) Update(c *web.Ctx) error {
 
 // Delete moves a requirement to the trash.
 func (h *Web) Delete(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -389,7 +378,7 @@ type showPage struct {
 
 // Show renders one requirement with its functions and review log.
 func (h *Web) Show(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -471,7 +460,7 @@ func (h *Web) Review(c *web.Ctx) error {
 
 // ToFunction creates a function from a confirmed requirement.
 func (h *Web) ToFunction(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -685,7 +674,7 @@ func (h *Web) functionFailed(c *web.Ctx, id int64, edit *Function, in FunctionIn
 
 // EditFunction shows a function's form with its requirement mapping.
 func (h *Web) EditFunction(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -711,7 +700,7 @@ func (h *Web) EditFunction(c *web.Ctx) error {
 
 // UpdateFunction saves a function's form.
 func (h *Web) UpdateFunction(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -741,7 +730,7 @@ func (h *Web) UpdateFunction(c *web.Ctx) error {
 
 // DeleteFunction moves a function to the trash.
 func (h *Web) DeleteFunction(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -758,7 +747,7 @@ func (h *Web) DeleteFunction(c *web.Ctx) error {
 
 // GenerateTasks creates a function's task in the work module (once).
 func (h *Web) GenerateTasks(c *web.Ctx) error {
-	id, fid, err := ids(c, "fid")
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func (a *API) Questionnaires(c *web.Ctx) error {
 }
 
 func (a *API) Questionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (a *API) CreateQuestionnaire(c *web.Ctx) error {
 }
 
 func (a *API) Send(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *API) Send(c *web.Ctx) error {
 }
 
 func (a *API) Responses(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (a *API) Responses(c *web.Ctx) error {
 }
 
 func (a *API) Aggregate(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (a *API) Aggregate(c *web.Ctx) error {
 
 // Answer saves (or with submit: true, submits) the caller's own response.
 func (a *API) Answer(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (a *API) Records(c *web.Ctx) error {
 }
 
 func (a *API) Record(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (a *API) CreateRecord(c *web.Ctx) error {
 }
 
 func (a *API) UpdateRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (a *API) UpdateRecord(c *web.Ctx) error {
 }
 
 func (a *API) DeleteRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (a *API) DeleteRecord(c *web.Ctx) error {
 }
 
 func (a *API) RestoreRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}

@@ -327,7 +327,7 @@ func (vm qPage) Sent(userID int64) bool {
 // ShowQuestionnaire: vendor staff manage it and read its responses; a
 // recipient fills it in.
 func (h *Web) ShowQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -336,15 +336,6 @@ func (h *Web) ShowQuestionnaire(c *web.Ctx) error {
 		return err
 	}
 	return c.Render(http.StatusOK, vm.view(), vm)
-}
-
-func ids(c *web.Ctx, name string) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	x, err := c.PathID(name)
-	return id, x, err
 }
 
 // refill answers a form whose save failed: an error that is not about the
@@ -366,7 +357,7 @@ func refill[VM any](c *web.Ctx, err error, view string, page func() (VM, error),
 
 // UpdateQuestionnaire saves the edit form of a draft questionnaire.
 func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -388,7 +379,7 @@ func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
 
 // Send addresses the questionnaire to the checked people.
 func (h *Web) Send(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -416,7 +407,7 @@ func (h *Web) Send(c *web.Ctx) error {
 
 // DeleteQuestionnaire moves a questionnaire to the trash.
 func (h *Web) DeleteQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -467,7 +458,7 @@ func answersFromForm(c *web.Ctx, b Body) Answers {
 
 // Answer saves the recipient's draft or submits it.
 func (h *Web) Answer(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -519,7 +510,7 @@ func (h *Web) Answer(c *web.Ctx) error {
 // ExportResponses writes the responses as .xlsx: one row per person, one
 // column per question, and a sheet of aggregates.
 func (h *Web) ExportResponses(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -545,7 +536,7 @@ type respPage struct {
 
 // ShowResponse is one person's answers.
 func (h *Web) ShowResponse(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -574,7 +565,7 @@ func (h *Web) ShowResponse(c *web.Ctx) error {
 
 // Reopen unlocks a submitted response.
 func (h *Web) Reopen(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -597,7 +588,7 @@ func (h *Web) Reopen(c *web.Ctx) error {
 
 // AnswerToRequirement turns one answer into a requirement.
 func (h *Web) AnswerToRequirement(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -676,7 +667,7 @@ func (h *Web) recordPage(c *web.Ctx, id, rid int64) (recordPage, error) {
 
 // ShowRecord is a record with its sentences, edit form and discussion.
 func (h *Web) ShowRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -689,7 +680,7 @@ func (h *Web) ShowRecord(c *web.Ctx) error {
 
 // UpdateRecord saves the record's edit form.
 func (h *Web) UpdateRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -711,7 +702,7 @@ func (h *Web) UpdateRecord(c *web.Ctx) error {
 
 // DeleteRecord moves a record to the trash.
 func (h *Web) DeleteRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -724,7 +715,7 @@ func (h *Web) DeleteRecord(c *web.Ctx) error {
 
 // SentenceToRequirement turns one sentence of the notes into a requirement.
 func (h *Web) SentenceToRequirement(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}

@@ -22,3 +22,13 @@ func JSONChange[In, Out any](c *Ctx, status int, check func() error, do func(in 
 	out, err := do(in)
 	return Reply(c, status, out, err)
 }
+
+// ProjectPathID reads the project's {id} and the {name} of the thing in it
+// from the path (see PathID).
+func (c *Ctx) ProjectPathID(name string) (projectID, id int64, err error) {
+	if projectID, err = c.PathID("id"); err != nil {
+		return 0, 0, err
+	}
+	id, err = c.PathID(name)
+	return projectID, id, err
+}

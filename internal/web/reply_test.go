@@ -73,3 +73,31 @@ func TestJSONChange(t *testing.T) {
 		})
 	}
 }
+
+func TestProjectPathID(t *testing.T) {
+	cases := []struct {
+		id, rid       string
+		wantP, wantID int64
+		notFound      bool
+	}{
+		{"3", "17", 3, 17, false},
+		{"x", "17", 0, 0, true},
+		{"3", "0", 0, 0, true},
+		{"3", "-2", 0, 0, true},
+	}
+	for _, tc := range cases {
+		req := httptest.NewRequest(http.MethodGet, "/x", nil)
+		req.SetPathValue("id", tc.id)
+		req.SetPathValue("rid", tc.rid)
+		p, id, err := (&web.Ctx{R: req}).ProjectPathID("rid")
+		if tc.notFound {
+			if apperr.CodeOf(err) != apperr.NotFound {
+				t.Errorf("%s/%s: err %v, want not found", tc.id, tc.rid, err)
+			}
+			continue
+		}
+		if err != nil || p != tc.wantP || id != tc.wantID {
+			t.Errorf("%s/%s: %d %d %v", tc.id, tc.rid, p, id, err)
+		}
+	}
+}
