@@ -234,54 +234,37 @@ func (s *Service) Vote(ctx context.Context, p *access.Principal, projectID, id i
 	if _, err := s.access(ctx, p, projectID); err != nil {
 		return CR{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
-	}
-	var ev *Approved
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !c.Board.IsMember(p.UserID) {
-			return apperr.New(apperr.Forbidden, "change.not_on_board")
+			return nil, apperr.New(apperr.Forbidden, "change.not_on_board")
 		}
 		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
+			return nil, apperr.New(apperr.Conflict, "change.already_decided")
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO cr_votes (cr_id, user_id, vote, comment, created_ms) VALUES (?, ?, ?, ?, ?)`, id, p.UserID, in.Vote, in.Comment, db.Now())
+		_, err := tx.Exec(ctx, `INSERT INTO cr_votes (cr_id, user_id, vote, comment, created_ms) VALUES (?, ?, ?, ?, ?)`, id, p.UserID, in.Vote, in.Comment, db.Now())
 		if db.IsUnique(err) {
-			return apperr.New(apperr.Conflict, "change.already_voted")
+			return nil, apperr.New(apperr.Conflict, "change.already_voted")
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "change_request", EntityID: id, Action: "vote", Summary: c.Code + " " + string(in.Vote),
 			After: map[string]any{"vote": in.Vote, "comment": in.Comment}}); err != nil {
-			return err
+			return nil, err
 		}
 		if err := logTx(ctx, tx, projectID, &id, nil, "vote_"+string(in.Vote), c.Code+" "+p.Name+": "+in.Comment, p.UserID); err != nil {
-			return err
+			return nil, err
 		}
 		votes, err := readVotes(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out, _ := Decide(c.Board, ballots(votes), false)
 		if out == Pending {
-			return nil
+			return nil, nil
 		}
-		ev, err = s.finalize(ctx, tx, p, c, out, "")
-		return err
+		return s.finalize(ctx, tx, p, c, out, "")
 	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	s.fire(ev)
-	return s.Get(ctx, p, projectID, id)
 }
 
 // Close ends the vote (the PM or the board's chair): members who did not
@@ -292,7 +275,7 @@ func (s *Service) Close(ctx context.Context, p *access.Principal, projectID, id 
 	if err != nil {
 		return CR{}, err
 	}
-	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !p.Can(m, access.ChangeManage) && c.Board.Chair != p.UserID {
 			return nil, apperr.ForbiddenErr()
 		}
@@ -316,7 +299,7 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 	if _, err := s.can(ctx, p, projectID, access.ChangeManage); err != nil {
 		return CR{}, err
 	}
-	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !c.Open() {
 			return nil, apperr.New(apperr.Conflict, "change.already_decided")
 		}
@@ -337,7 +320,7 @@ func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, 
 	if err != nil {
 		return CR{}, err
 	}
-	return s.decideOpen(ctx, p, projectID, id, in, func(tx *db.Tx, c CR) (*Approved, error) {
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !p.Can(m, access.ChangeManage) && !(c.RequestedBy == p.UserID && p.Can(m, access.ChangeRequest)) {
 			return nil, apperr.ForbiddenErr()
 		}
@@ -349,13 +332,15 @@ func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, 
 	})
 }
 
-// decideOpen runs a decision on request id of the project (the caller has
-// checked the permission it can check before reading the request): in is
-// valid, the project writable, the request read in the transaction; decide
-// checks it and records the decision; an approval it returns is announced
-// once committed. The answer is the request as it is now.
-func (s *Service) decideOpen(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput, decide func(tx *db.Tx, c CR) (*Approved, error)) (CR, error) {
-	if err := in.Validate(); err != nil {
+// decideOpen runs a vote or a decision on request id of the project (the
+// caller has checked the permission it can check before reading the
+// request): valid passes (the caller's input.Validate, which also trims
+// the input decide reads), the project is writable, the request is read in
+// the transaction; decide checks it and records the vote or decision; an
+// approval it returns is announced once committed. The answer is the
+// request as it is now.
+func (s *Service) decideOpen(ctx context.Context, p *access.Principal, projectID, id int64, valid func() error, decide func(tx *db.Tx, c CR) (*Approved, error)) (CR, error) {
+	if err := valid(); err != nil {
 		return CR{}, err
 	}
 	var ev *Approved
