@@ -13,16 +13,22 @@ type API struct{ svc *Service }
 
 func NewAPI(svc *Service) *API { return &API{svc: svc} }
 
+// change answers a JSON change in project id, whose change control the
+// caller must be able to see (web.JSONChange).
+func change[In, Out any](a *API, c *web.Ctx, id int64, status int, do func(in In) (Out, error)) error {
+	return web.JSONChange(c, status, func() error {
+		_, err := a.svc.access(c.Context(), c.P, id)
+		return err
+	}, do)
+}
+
 func (a *API) List(c *web.Ctx) error {
 	id, err := c.PathID("id")
 	if err != nil {
 		return err
 	}
 	out, err := a.svc.List(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) Create(c *web.Ctx) error {
@@ -30,68 +36,36 @@ func (a *API) Create(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in CRInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.Create(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return change(a, c, id, http.StatusCreated, func(in CRInput) (CR, error) {
+		return a.svc.Create(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Get(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
 	out, err := a.svc.Get(c.Context(), c.P, id, cid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) decide(c *web.Ctx, do func(id, cid int64, in DecideInput) (CR, error)) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in DecideInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := do(id, cid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in DecideInput) (CR, error) { return do(id, cid, in) })
 }
 
 func (a *API) Vote(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in VoteInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.Vote(c.Context(), c.P, id, cid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in VoteInput) (CR, error) {
+		return a.svc.Vote(c.Context(), c.P, id, cid, in)
+	})
 }
 
 func (a *API) Close(c *web.Ctx) error {
@@ -114,10 +88,7 @@ func (a *API) Board(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.Board(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) SaveBoard(c *web.Ctx) error {
@@ -125,18 +96,9 @@ func (a *API) SaveBoard(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in BoardInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.SaveBoard(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in BoardInput) (BoardView, error) {
+		return a.svc.SaveBoard(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Log(c *web.Ctx) error {
@@ -145,10 +107,7 @@ func (a *API) Log(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.Log(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) Creep(c *web.Ctx) error {
@@ -157,10 +116,7 @@ func (a *API) Creep(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.ScopeCreep(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) Baselines(c *web.Ctx) error {
@@ -169,10 +125,7 @@ func (a *API) Baselines(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.Baselines(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) CreateBaseline(c *web.Ctx) error {
@@ -180,68 +133,38 @@ func (a *API) CreateBaseline(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in BaselineInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.CreateBaseline(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return change(a, c, id, http.StatusCreated, func(in BaselineInput) (Baseline, error) {
+		return a.svc.CreateBaseline(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Baseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
 	out, err := a.svc.GetBaseline(c.Context(), c.P, id, bid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 func (a *API) UpdateBaseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in BaselineInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.UpdateBaseline(c.Context(), c.P, id, bid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in BaselineInput) (Baseline, error) {
+		return a.svc.UpdateBaseline(c.Context(), c.P, id, bid, in)
+	})
 }
 
 func (a *API) Sign(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in SignInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	out, err := a.svc.Sign(c.Context(), c.P, id, bid, in, clientIP(c.R))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in SignInput) (Baseline, error) {
+		return a.svc.Sign(c.Context(), c.P, id, bid, in, clientIP(c.R))
+	})
 }
 
 // DiffOut is the answer of the diff endpoint.
@@ -251,11 +174,9 @@ type DiffOut struct {
 	Items []ItemDiff `json:"items"`
 }
 
-func (a *API) Diff(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
+// diffRange reads the two baselines a diff compares (?from=&to=), naming
+// each one missing.
+func diffRange(c *web.Ctx) (from, to int64, err error) {
 	q := c.R.URL.Query()
 	from, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
 	to, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
@@ -267,7 +188,19 @@ func (a *API) Diff(c *web.Ctx) error {
 		if err2 != nil {
 			f.Add("to", "validate.required")
 		}
-		return f.Err()
+		return 0, 0, f.Err()
+	}
+	return from, to, nil
+}
+
+func (a *API) Diff(c *web.Ctx) error {
+	id, err := c.PathID("id")
+	if err != nil {
+		return err
+	}
+	from, to, err := diffRange(c)
+	if err != nil {
+		return err
 	}
 	x, y, d, err := a.svc.DiffBaselines(c.Context(), c.P, id, from, to)
 	if err != nil {

@@ -234,54 +234,37 @@ func (s *Service) Vote(ctx context.Context, p *access.Principal, projectID, id i
 	if _, err := s.access(ctx, p, projectID); err != nil {
 		return CR{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
-	}
-	var ev *Approved
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !c.Board.IsMember(p.UserID) {
-			return apperr.New(apperr.Forbidden, "change.not_on_board")
+			return nil, apperr.New(apperr.Forbidden, "change.not_on_board")
 		}
 		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
+			return nil, apperr.New(apperr.Conflict, "change.already_decided")
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO cr_votes (cr_id, user_id, vote, comment, created_ms) VALUES (?, ?, ?, ?, ?)`, id, p.UserID, in.Vote, in.Comment, db.Now())
+		_, err := tx.Exec(ctx, `INSERT INTO cr_votes (cr_id, user_id, vote, comment, created_ms) VALUES (?, ?, ?, ?, ?)`, id, p.UserID, in.Vote, in.Comment, db.Now())
 		if db.IsUnique(err) {
-			return apperr.New(apperr.Conflict, "change.already_voted")
+			return nil, apperr.New(apperr.Conflict, "change.already_voted")
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "change_request", EntityID: id, Action: "vote", Summary: c.Code + " " + string(in.Vote),
 			After: map[string]any{"vote": in.Vote, "comment": in.Comment}}); err != nil {
-			return err
+			return nil, err
 		}
 		if err := logTx(ctx, tx, projectID, &id, nil, "vote_"+string(in.Vote), c.Code+" "+p.Name+": "+in.Comment, p.UserID); err != nil {
-			return err
+			return nil, err
 		}
 		votes, err := readVotes(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out, _ := Decide(c.Board, ballots(votes), false)
 		if out == Pending {
-			return nil
+			return nil, nil
 		}
-		ev, err = s.finalize(ctx, tx, p, c, out, "")
-		return err
+		return s.finalize(ctx, tx, p, c, out, "")
 	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	s.fire(ev)
-	return s.Get(ctx, p, projectID, id)
 }
 
 // Close ends the vote (the PM or the board's chair): members who did not
@@ -292,43 +275,23 @@ func (s *Service) Close(ctx context.Context, p *access.Principal, projectID, id 
 	if err != nil {
 		return CR{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
-	}
-	var ev *Approved
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
 		if !p.Can(m, access.ChangeManage) && c.Board.Chair != p.UserID {
-			return apperr.ForbiddenErr()
+			return nil, apperr.ForbiddenErr()
 		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
+		if err := openAt(c, in.Version); err != nil {
+			return nil, err
 		}
 		out, why := Decide(c.Board, ballots(c.Votes), true)
 		if out == Pending {
 			t := CountOf(c.Board, ballots(c.Votes))
 			if why == WhyChairVote {
-				return apperr.New(apperr.Invalid, "change.chair_not_voted")
+				return nil, apperr.New(apperr.Invalid, "change.chair_not_voted")
 			}
-			return apperr.New(apperr.Invalid, "change.quorum_not_met", t.Cast, max(c.Board.Quorum, 1))
+			return nil, apperr.New(apperr.Invalid, "change.quorum_not_met", t.Cast, max(c.Board.Quorum, 1))
 		}
-		ev, err = s.finalize(ctx, tx, p, c, out, in.Note)
-		return err
+		return s.finalize(ctx, tx, p, c, out, in.Note)
 	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	s.fire(ev)
-	return s.Get(ctx, p, projectID, id)
 }
 
 // ApproveStandard approves a standard change by the PM alone.
@@ -336,7 +299,48 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 	if _, err := s.can(ctx, p, projectID, access.ChangeManage); err != nil {
 		return CR{}, err
 	}
-	if err := in.Validate(); err != nil {
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
+		if !c.Open() {
+			return nil, apperr.New(apperr.Conflict, "change.already_decided")
+		}
+		if !c.Standard {
+			return nil, apperr.New(apperr.Invalid, "change.not_standard")
+		}
+		if c.Version != in.Version {
+			return nil, apperr.ConflictErr()
+		}
+		return s.finalize(ctx, tx, p, c, OutApproved, in.Note)
+	})
+}
+
+// Withdraw takes back an open request (its requester or the PM); the
+// requirements it touched return to their previous status.
+func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput) (CR, error) {
+	m, err := s.access(ctx, p, projectID)
+	if err != nil {
+		return CR{}, err
+	}
+	return s.decideOpen(ctx, p, projectID, id, in.Validate, func(tx *db.Tx, c CR) (*Approved, error) {
+		if !p.Can(m, access.ChangeManage) && !(c.RequestedBy == p.UserID && p.Can(m, access.ChangeRequest)) {
+			return nil, apperr.ForbiddenErr()
+		}
+		if err := openAt(c, in.Version); err != nil {
+			return nil, err
+		}
+		_, err := s.finalize(ctx, tx, p, c, Outcome(StatusWithdrawn), in.Note)
+		return nil, err
+	})
+}
+
+// decideOpen runs a vote or a decision on request id of the project (the
+// caller has checked the permission it can check before reading the
+// request): valid passes (the caller's input.Validate, which also trims
+// the input decide reads), the project is writable, the request is read in
+// the transaction; decide checks it and records the vote or decision; an
+// approval it returns is announced once committed. The answer is the
+// request as it is now.
+func (s *Service) decideOpen(ctx context.Context, p *access.Principal, projectID, id int64, valid func() error, decide func(tx *db.Tx, c CR) (*Approved, error)) (CR, error) {
+	if err := valid(); err != nil {
 		return CR{}, err
 	}
 	var ev *Approved
@@ -348,16 +352,7 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 		if err != nil {
 			return err
 		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if !c.Standard {
-			return apperr.New(apperr.Invalid, "change.not_standard")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		ev, err = s.finalize(ctx, tx, p, c, OutApproved, in.Note)
+		ev, err = decide(tx, c)
 		return err
 	})
 	if err != nil {
@@ -367,40 +362,16 @@ func (s *Service) ApproveStandard(ctx context.Context, p *access.Principal, proj
 	return s.Get(ctx, p, projectID, id)
 }
 
-// Withdraw takes back an open request (its requester or the PM); the
-// requirements it touched return to their previous status.
-func (s *Service) Withdraw(ctx context.Context, p *access.Principal, projectID, id int64, in DecideInput) (CR, error) {
-	m, err := s.access(ctx, p, projectID)
-	if err != nil {
-		return CR{}, err
+// openAt refuses a request already decided, or changed since version
+// (both 409).
+func openAt(c CR, version int64) error {
+	if !c.Open() {
+		return apperr.New(apperr.Conflict, "change.already_decided")
 	}
-	if err := in.Validate(); err != nil {
-		return CR{}, err
+	if c.Version != version {
+		return apperr.ConflictErr()
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		c, err := readCR(ctx, tx, projectID, id, true)
-		if err != nil {
-			return err
-		}
-		if !p.Can(m, access.ChangeManage) && !(c.RequestedBy == p.UserID && p.Can(m, access.ChangeRequest)) {
-			return apperr.ForbiddenErr()
-		}
-		if !c.Open() {
-			return apperr.New(apperr.Conflict, "change.already_decided")
-		}
-		if c.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		_, err = s.finalize(ctx, tx, p, c, Outcome(StatusWithdrawn), in.Note)
-		return err
-	})
-	if err != nil {
-		return CR{}, apperr.Wrap(err)
-	}
-	return s.Get(ctx, p, projectID, id)
+	return nil
 }
 
 // finalize records a decision inside the caller's transaction. Approved:

@@ -388,3 +388,36 @@ func TestNamedSigner(t *testing.T) {
 		}
 	})
 }
+
+// A decision's note and a vote's comment are stored as validated: without
+// the spaces around them.
+func TestDecisionInputIsStoredTrimmed(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleUnanimous, 3)
+		pm := x.p(apptest.PM)
+		std, err := x.svc.Create(ctx, pm, x.a, change.CRInput{Title: "打印模板调整", Standard: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		std, err = x.svc.ApproveStandard(ctx, pm, x.a, std.ID, change.DecideInput{Version: std.Version, Note: "  标准变更  "})
+		if err != nil || std.DecisionNote != "标准变更" {
+			t.Fatalf("approve: %v %q", err, std.DecisionNote)
+		}
+		w, err := x.svc.Create(ctx, pm, x.a, change.CRInput{Title: "撤回的变更"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err = x.svc.Withdraw(ctx, pm, x.a, w.ID, change.DecideInput{Version: w.Version, Note: "\t不再需要 \n"})
+		if err != nil || w.DecisionNote != "不再需要" {
+			t.Fatalf("withdraw: %v %q", err, w.DecisionNote)
+		}
+		v, err := x.svc.Create(ctx, pm, x.a, change.CRInput{Title: "投票的变更"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err = x.svc.Vote(ctx, pm, x.a, v.ID, change.VoteInput{Vote: change.VoteReject, Comment: "  成本过高  "})
+		if err != nil || len(v.Votes) != 1 || v.Votes[0].Comment != "成本过高" {
+			t.Fatalf("vote: %v %+v", err, v.Votes)
+		}
+	})
+}

@@ -460,7 +460,7 @@ func (h *Web) showPage(c *web.Ctx, id, cid int64) (showPage, error) {
 
 // Show renders one change request.
 func (h *Web) Show(c *web.Ctx) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -471,19 +471,10 @@ func (h *Web) Show(c *web.Ctx) error {
 	return c.Render(http.StatusOK, "change/show.html", vm)
 }
 
-func ids(c *web.Ctx, name string) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	x, err := c.PathID(name)
-	return id, x, err
-}
-
 // act runs one action of the request page and answers with the page
 // (refusals re-render it with the message, in the status of the error).
 func (h *Web) act(c *web.Ctx, do func(id, cid int64) (CR, error), flash string) error {
-	id, cid, err := ids(c, "cid")
+	id, cid, err := c.ProjectPathID("cid")
 	if err != nil {
 		return err
 	}
@@ -870,7 +861,7 @@ func (h *Web) docPage(c *web.Ctx, id, bid int64) (docPage, error) {
 
 // Baseline renders the printable Requirements Confirmation document.
 func (h *Web) Baseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -891,7 +882,7 @@ func clientIP(r *http.Request) string {
 
 // Sign records the caller's signature.
 func (h *Web) Sign(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -921,7 +912,7 @@ func (h *Web) docFailure(c *web.Ctx, id, bid int64, err error) error {
 
 // UpdateBaseline edits a draft (title, note, refresh from the pool).
 func (h *Web) UpdateBaseline(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -938,7 +929,7 @@ func (h *Web) UpdateBaseline(c *web.Ctx) error {
 
 // BaselineExport writes a baseline as .xlsx: requirements, then functions.
 func (h *Web) BaselineExport(c *web.Ctx) error {
-	id, bid, err := ids(c, "bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -992,18 +983,9 @@ func (h *Web) Diff(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := c.R.URL.Query()
-	from, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
-	to, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
-	if err1 != nil || err2 != nil {
-		var f apperr.Fields
-		if err1 != nil {
-			f.Add("from", "validate.required")
-		}
-		if err2 != nil {
-			f.Add("to", "validate.required")
-		}
-		return f.Err()
+	from, to, err := diffRange(c)
+	if err != nil {
+		return err
 	}
 	b, _, _, err := h.base(c, id, "baselines", "change.diff")
 	if err != nil {

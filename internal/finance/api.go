@@ -14,6 +14,14 @@ type API struct{ svc *Service }
 
 func NewAPI(svc *Service) *API { return &API{svc: svc} }
 
+// laborCheck: may the caller record labor and expenses in project id?
+func (a *API) laborCheck(c *web.Ctx, id int64) func() error {
+	return func() error {
+		_, err := a.svc.laborAccess(c.Context(), c.P, id)
+		return err
+	}
+}
+
 // IDsInput names records for submit and decide.
 type IDsInput struct {
 	IDs     []int64 `json:"ids"`
@@ -34,10 +42,7 @@ func (a *API) Labor(c *web.Ctx) error {
 	}
 	q := c.R.URL.Query()
 	out, err := a.svc.ListLabor(c.Context(), c.P, id, LaborFilter{From: q.Get("from"), To: q.Get("to"), Status: q.Get("status"), Person: q.Get("person")})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 // CreateLabor adds a draft record.
@@ -46,51 +51,25 @@ func (a *API) CreateLabor(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.laborAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in LaborInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.CreateLabor(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return web.JSONChange(c, http.StatusCreated, a.laborCheck(c, id), func(in LaborInput) (LaborRecord, error) {
+		return a.svc.CreateLabor(c.Context(), c.P, id, in)
+	})
 }
 
 // UpdateLabor changes a draft or rejected record (send its version).
 func (a *API) UpdateLabor(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
-	rid, err := c.PathID("rid")
-	if err != nil {
-		return err
-	}
-	if _, err := a.svc.laborAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in LaborInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.UpdateLabor(c.Context(), c.P, id, rid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return web.JSONChange(c, http.StatusOK, a.laborCheck(c, id), func(in LaborInput) (LaborRecord, error) {
+		return a.svc.UpdateLabor(c.Context(), c.P, id, rid, in)
+	})
 }
 
 // DeleteLabor removes a draft or rejected record (?version=).
 func (a *API) DeleteLabor(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -121,10 +100,7 @@ func (a *API) Submit(c *web.Ctx) error {
 		return err
 	}
 	n, err := a.svc.SubmitLabor(c.Context(), c.P, id, in.IDs)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, Count{n})
+	return web.Reply(c, http.StatusOK, Count{n}, err)
 }
 
 // Decide approves or rejects records (PM).
@@ -134,10 +110,7 @@ func (a *API) Decide(c *web.Ctx) error {
 		return err
 	}
 	n, err := a.svc.DecideLabor(c.Context(), c.P, id, in.IDs, in.Approve, in.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, Count{n})
+	return web.Reply(c, http.StatusOK, Count{n}, err)
 }
 
 // Reverse adds the reversal of an approved record.
@@ -164,10 +137,7 @@ func (a *API) Week(c *web.Ctx) error {
 		return err
 	}
 	w, err := a.svc.Week(c.Context(), c.P, id, c.R.URL.Query().Get("week"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, w)
+	return web.Reply(c, http.StatusOK, w, err)
 }
 
 // SaveWeek saves grid cells in one transaction.
@@ -176,18 +146,10 @@ func (a *API) SaveWeek(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.laborAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in GridInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	n, err := a.svc.SaveWeek(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, Count{n})
+	return web.JSONChange(c, http.StatusOK, a.laborCheck(c, id), func(in GridInput) (Count, error) {
+		n, err := a.svc.SaveWeek(c.Context(), c.P, id, in)
+		return Count{n}, err
+	})
 }
 
 // Import imports a foreman's sheet: the body is the .xlsx itself,
@@ -230,10 +192,7 @@ func (a *API) Summary(c *web.Ctx) error {
 	sq := SummaryQuery{ProjectID: id, From: q.Get("from"), To: q.Get("to"), GroupBy: q.Get("group_by"), Period: q.Get("period")}
 	sq.SubcontractorID, _ = strconv.ParseInt(q.Get("subcontractor_id"), 10, 64)
 	r, err := a.svc.Summary(c.Context(), c.P, sq)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return web.Reply(c, http.StatusOK, r, err)
 }
 
 // Actuals is the actual cost per day and category (?from=&to=).
@@ -243,10 +202,7 @@ func (a *API) Actuals(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.ActualsFor(c.Context(), c.P, id, c.R.URL.Query().Get("from"), c.R.URL.Query().Get("to"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 // Budgets lists the budget versions.
@@ -256,10 +212,7 @@ func (a *API) Budgets(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.Budgets(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 // ProposeBudget adds a proposed version.
@@ -268,42 +221,20 @@ func (a *API) ProposeBudget(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.costAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in BudgetInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	b, err := a.svc.ProposeBudget(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, b)
+	return web.JSONChange(c, http.StatusCreated, func() error { return a.svc.costAccess(c.Context(), c.P, id) }, func(in BudgetInput) (Budget, error) {
+		return a.svc.ProposeBudget(c.Context(), c.P, id, in)
+	})
 }
 
 // DecideBudget approves or rejects a proposed version.
 func (a *API) DecideBudget(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
-	bid, err := c.PathID("bid")
-	if err != nil {
-		return err
-	}
-	if err := a.svc.costAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in BudgetDecision
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	b, err := a.svc.DecideBudget(c.Context(), c.P, id, bid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return web.JSONChange(c, http.StatusOK, func() error { return a.svc.costAccess(c.Context(), c.P, id) }, func(in BudgetDecision) (Budget, error) {
+		return a.svc.DecideBudget(c.Context(), c.P, id, bid, in)
+	})
 }
 
 // Expenses lists expenses.
@@ -313,10 +244,7 @@ func (a *API) Expenses(c *web.Ctx) error {
 		return err
 	}
 	out, err := a.svc.ListExpenses(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 // CreateExpense adds a draft expense.
@@ -325,42 +253,23 @@ func (a *API) CreateExpense(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.laborAccess(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in ExpenseInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	e, err := a.svc.CreateExpense(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, e)
+	return web.JSONChange(c, http.StatusCreated, a.laborCheck(c, id), func(in ExpenseInput) (Expense, error) {
+		return a.svc.CreateExpense(c.Context(), c.P, id, in)
+	})
 }
 
 // ActOnExpense submits, approves or rejects an expense.
 func (a *API) ActOnExpense(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}
-	eid, err := c.PathID("eid")
-	if err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, _, err := a.svc.GetExpense(c.Context(), c.P, id, eid)
 		return err
-	}
-	if _, _, err := a.svc.GetExpense(c.Context(), c.P, id, eid); err != nil {
-		return err
-	}
-	var in ExpenseAction
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	e, err := a.svc.ActOnExpense(c.Context(), c.P, id, eid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, e)
+	}, func(in ExpenseAction) (Expense, error) {
+		return a.svc.ActOnExpense(c.Context(), c.P, id, eid, in)
+	})
 }
 
 // RateBook is the whole rate book.
@@ -384,73 +293,34 @@ func (a *API) Rates(c *web.Ctx) error {
 
 // AddRateCard adds a rate card row.
 func (a *API) AddRateCard(c *web.Ctx) error {
-	if err := rateAccess(c.P); err != nil {
-		return err
-	}
-	var in RateCardInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.AddRateCard(c.Context(), c.P, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return web.JSONChange(c, http.StatusCreated, func() error { return rateAccess(c.P) }, func(in RateCardInput) (RateCard, error) {
+		return a.svc.AddRateCard(c.Context(), c.P, in)
+	})
 }
 
 // AddTradeRate adds a trade rate row.
 func (a *API) AddTradeRate(c *web.Ctx) error {
-	if err := rateAccess(c.P); err != nil {
-		return err
-	}
-	var in TradeRateInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.AddTradeRate(c.Context(), c.P, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return web.JSONChange(c, http.StatusCreated, func() error { return rateAccess(c.P) }, func(in TradeRateInput) (TradeRate, error) {
+		return a.svc.AddTradeRate(c.Context(), c.P, in)
+	})
 }
 
 // Subcontractors lists subcontractors with their workers.
 func (a *API) Subcontractors(c *web.Ctx) error {
 	out, err := a.svc.Subcontractors(c.Context(), c.P)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return web.Reply(c, http.StatusOK, out, err)
 }
 
 // AddSubcontractor creates a subcontractor.
 func (a *API) AddSubcontractor(c *web.Ctx) error {
-	if err := rateAccess(c.P); err != nil {
-		return err
-	}
-	var in SubcontractorInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.CreateSubcontractor(c.Context(), c.P, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return web.JSONChange(c, http.StatusCreated, func() error { return rateAccess(c.P) }, func(in SubcontractorInput) (Subcontractor, error) {
+		return a.svc.CreateSubcontractor(c.Context(), c.P, in)
+	})
 }
 
 // AddWorker creates a day worker.
 func (a *API) AddWorker(c *web.Ctx) error {
-	if err := rateAccess(c.P); err != nil {
-		return err
-	}
-	var in WorkerInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.CreateWorker(c.Context(), c.P, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return web.JSONChange(c, http.StatusCreated, func() error { return rateAccess(c.P) }, func(in WorkerInput) (Worker, error) {
+		return a.svc.CreateWorker(c.Context(), c.P, in)
+	})
 }

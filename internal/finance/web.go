@@ -136,11 +136,8 @@ func (h *Web) Week(c *web.Ctx) error {
 // SaveWeek saves the grid in one transaction; a failure re-renders it with
 // what was typed and a message under each failing cell.
 func (h *Web) SaveWeek(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	in := GridInput{Week: c.FormValue("week")}
@@ -186,11 +183,8 @@ func (h *Web) SaveWeek(c *web.Ctx) error {
 
 // Submit submits records (field id, repeated).
 func (h *Web) Submit(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	n, err := h.svc.SubmitLabor(c.Context(), c.P, id, ids(c))
@@ -203,11 +197,8 @@ func (h *Web) Submit(c *web.Ctx) error {
 
 // Decide approves (decision=approve) or rejects (with reason) records.
 func (h *Web) Decide(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	approve := c.FormValue("decision") == "approve"
@@ -217,6 +208,15 @@ func (h *Web) Decide(c *web.Ctx) error {
 	}
 	c.Flash(map[bool]string{true: "finance.approved_n", false: "finance.rejected_n"}[approve], n)
 	return c.Redirect(h.back(c, id))
+}
+
+// formPost reads the project id of a form post and parses its form.
+func formPost(c *web.Ctx) (int64, error) {
+	id, err := c.PathID("id")
+	if err != nil {
+		return 0, err
+	}
+	return id, c.Form()
 }
 
 // back returns to the page the form came from (a week of the grid or the
@@ -263,11 +263,8 @@ func formLabor(c *web.Ctx) (LaborInput, string) {
 
 // CreateRecord adds one record from the single-record form.
 func (h *Web) CreateRecord(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	in, typed := formLabor(c)
@@ -289,11 +286,7 @@ func (h *Web) CreateRecord(c *web.Ctx) error {
 
 // Reverse adds the reversal of an approved record (PM).
 func (h *Web) Reverse(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -309,11 +302,8 @@ func (h *Web) Reverse(c *web.Ctx) error {
 
 // CloseMonth closes (close=1) or reopens a month.
 func (h *Web) CloseMonth(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	closed := c.FormValue("close") == "1"
@@ -680,6 +670,25 @@ type phaseOpt struct {
 	Name string
 }
 
+// options reads the id, name pairs of a select (a project's phases, the
+// vendor's users).
+func (h *Web) options(c *web.Ctx, query string, args ...any) ([]phaseOpt, error) {
+	rows, err := h.svc.db.Query(c.Context(), query, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err)
+	}
+	defer rows.Close()
+	var out []phaseOpt
+	for rows.Next() {
+		var o phaseOpt
+		if err := rows.Scan(&o.ID, &o.Name); err != nil {
+			return out, apperr.Wrap(err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 func (h *Web) budgetPage(c *web.Ctx, id int64) (budgetPage, error) {
 	b, rt, err := h.base(c, id, "budget", "finance.budget_title")
 	if err != nil {
@@ -742,11 +751,8 @@ func (h *Web) Budget(c *web.Ctx) error {
 
 // ProposeBudget posts a new version (lines as category[], phase_id[], amount[]).
 func (h *Web) ProposeBudget(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	in := BudgetInput{Reason: c.FormValue("reason")}
@@ -789,11 +795,7 @@ func (h *Web) ProposeBudget(c *web.Ctx) error {
 
 // DecideBudget approves or rejects a proposed version.
 func (h *Web) DecideBudget(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	bid, err := c.PathID("bid")
+	id, bid, err := c.ProjectPathID("bid")
 	if err != nil {
 		return err
 	}
@@ -842,19 +844,8 @@ func (h *Web) expensesPage(c *web.Ctx, id int64) (expensesPage, error) {
 		return expensesPage{}, err
 	}
 	vm := expensesPage{pageBase: b, List: list, In: ExpenseInput{Date: today().String(), Category: CatTravel}}
-	rows, err := h.svc.db.Query(c.Context(), `SELECT id, name FROM phases WHERE project_id = ? AND deleted_ms IS NULL ORDER BY seq`, id)
-	if err != nil {
-		return vm, apperr.Wrap(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p phaseOpt
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
-			return vm, apperr.Wrap(err)
-		}
-		vm.Phases = append(vm.Phases, p)
-	}
-	return vm, rows.Err()
+	vm.Phases, err = h.options(c, `SELECT id, name FROM phases WHERE project_id = ? AND deleted_ms IS NULL ORDER BY seq`, id)
+	return vm, err
 }
 
 // Expenses lists the project's expenses with the entry form.
@@ -880,11 +871,8 @@ func formExpense(c *web.Ctx) ExpenseInput {
 
 // CreateExpense adds a draft expense; receipts are attached on its page.
 func (h *Web) CreateExpense(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, err := formPost(c)
 	if err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	in := formExpense(c)
@@ -906,11 +894,7 @@ func (h *Web) CreateExpense(c *web.Ctx) error {
 
 // Expense shows one expense with its receipts and approval buttons.
 func (h *Web) Expense(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	eid, err := c.PathID("eid")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}
@@ -943,11 +927,7 @@ func (h *Web) renderExpense(c *web.Ctx, id, eid int64, status int, failure error
 
 // ActOnExpense submits, approves or rejects an expense.
 func (h *Web) ActOnExpense(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	eid, err := c.PathID("eid")
+	id, eid, err := c.ProjectPathID("eid")
 	if err != nil {
 		return err
 	}
@@ -1024,19 +1004,8 @@ func (h *Web) ratesPage(c *web.Ctx) (ratesPage, error) {
 	vm := ratesPage{Base: c.Base("finance.rates_title"), Cards: cards, Trades: trades, Subs: subs, Roles: access.VendorRoles,
 		Card: RateCardInput{ValidFrom: today().String()}, Trade: TradeRateInput{Unit: UnitDay, ValidFrom: today().String()}}
 	vm.Section = "finance_rates"
-	rows, err := h.svc.db.Query(c.Context(), `SELECT u.id, u.name FROM users u JOIN companies c ON c.id = u.company_id WHERE c.kind = 'vendor' AND u.deleted_ms IS NULL AND u.disabled = ? ORDER BY u.name`, false)
-	if err != nil {
-		return vm, apperr.Wrap(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u phaseOpt
-		if err := rows.Scan(&u.ID, &u.Name); err != nil {
-			return vm, apperr.Wrap(err)
-		}
-		vm.Users = append(vm.Users, u)
-	}
-	return vm, rows.Err()
+	vm.Users, err = h.options(c, `SELECT u.id, u.name FROM users u JOIN companies c ON c.id = u.company_id WHERE c.kind = 'vendor' AND u.deleted_ms IS NULL AND u.disabled = ? ORDER BY u.name`, false)
+	return vm, err
 }
 
 // Rates shows the rate cards, trade rates and subcontractors.

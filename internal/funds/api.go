@@ -33,233 +33,151 @@ func asOf(c *web.Ctx) (string, error) {
 	return d, f.Err()
 }
 
+// read answers a GET: the path ids, then get, answered with 200.
+func read(c *web.Ctx, get func(id []int64) (any, error), names ...string) error {
+	id, err := ids(c, names...)
+	if err != nil {
+		return err
+	}
+	v, err := get(id)
+	return web.Reply(c, http.StatusOK, v, err)
+}
+
+// readAsOf answers a GET of the project's figures on the date ?as_of=:
+// the caller may see the fund centre, the date is valid, then get.
+func (a *API) readAsOf(c *web.Ctx, get func(projectID int64, asOf string) (any, error)) error {
+	return read(c, func(id []int64) (any, error) {
+		if _, _, err := a.svc.can(c.Context(), c.P, id[0], false); err != nil {
+			return nil, err
+		}
+		d, err := asOf(c)
+		if err != nil {
+			return nil, err
+		}
+		return get(id[0], d)
+	}, "id")
+}
+
+// write answers a JSON change (web.JSONChange): the path ids, the caller
+// may manage the project's funds, the body decodes into In, then do; the
+// result goes out with status.
+func write[In, Out any](a *API, c *web.Ctx, status int, do func(id []int64, in In) (Out, error), names ...string) error {
+	id, err := ids(c, names...)
+	if err != nil {
+		return err
+	}
+	return web.JSONChange(c, status, func() error {
+		_, _, err := a.svc.can(c.Context(), c.P, id[0], true)
+		return err
+	}, func(in In) (Out, error) { return do(id, in) })
+}
+
+// remove answers a DELETE: the path ids, then del, answered with 204.
+func remove(c *web.Ctx, del func(id []int64) error, names ...string) error {
+	id, err := ids(c, names...)
+	if err != nil {
+		return err
+	}
+	if err := del(id); err != nil {
+		return err
+	}
+	c.W.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (a *API) Contracts(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	cs, _, err := a.svc.Contracts(c.Context(), c.P, id[0])
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cs)
+	return read(c, func(id []int64) (any, error) {
+		cs, _, err := a.svc.Contracts(c.Context(), c.P, id[0])
+		return cs, err
+	}, "id")
 }
 
 func (a *API) Contract(c *web.Ctx) error {
-	id, err := ids(c, "id", "cid")
-	if err != nil {
-		return err
-	}
-	ct, _, err := a.svc.Contract(c.Context(), c.P, id[0], id[1])
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ct)
+	return read(c, func(id []int64) (any, error) {
+		ct, _, err := a.svc.Contract(c.Context(), c.P, id[0], id[1])
+		return ct, err
+	}, "id", "cid")
 }
 
 func (a *API) CreateContract(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
-		return err
-	}
-	var in ContractInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	ct, err := a.svc.CreateContract(c.Context(), c.P, id[0], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, ct)
+	return write(a, c, http.StatusCreated, func(id []int64, in ContractInput) (Contract, error) {
+		return a.svc.CreateContract(c.Context(), c.P, id[0], in)
+	}, "id")
 }
 
 func (a *API) UpdateContract(c *web.Ctx) error {
-	id, err := ids(c, "id", "cid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
-		return err
-	}
-	var in ContractInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	ct, err := a.svc.UpdateContract(c.Context(), c.P, id[0], id[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ct)
+	return write(a, c, http.StatusOK, func(id []int64, in ContractInput) (Contract, error) {
+		return a.svc.UpdateContract(c.Context(), c.P, id[0], id[1], in)
+	}, "id", "cid")
 }
 
 func (a *API) DeleteContract(c *web.Ctx) error {
-	id, err := ids(c, "id", "cid")
-	if err != nil {
-		return err
-	}
-	if err := a.svc.DeleteContract(c.Context(), c.P, id[0], id[1]); err != nil {
-		return err
-	}
-	c.W.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(c, func(id []int64) error {
+		return a.svc.DeleteContract(c.Context(), c.P, id[0], id[1])
+	}, "id", "cid")
 }
 
 func (a *API) SetSchedule(c *web.Ctx) error {
-	id, err := ids(c, "id", "cid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
-		return err
-	}
-	var in ScheduleInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	ms, err := a.svc.SetSchedule(c.Context(), c.P, id[0], id[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ms)
+	return write(a, c, http.StatusOK, func(id []int64, in ScheduleInput) ([]Milestone, error) {
+		return a.svc.SetSchedule(c.Context(), c.P, id[0], id[1], in)
+	}, "id", "cid")
 }
 
 func (a *API) Milestones(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], false); err != nil {
-		return err
-	}
-	d, err := asOf(c)
-	if err != nil {
-		return err
-	}
-	ms, _, err := a.svc.ProjectMilestones(c.Context(), c.P, id[0], d)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ms)
+	return a.readAsOf(c, func(projectID int64, d string) (any, error) {
+		ms, _, err := a.svc.ProjectMilestones(c.Context(), c.P, projectID, d)
+		return ms, err
+	})
 }
 
 func (a *API) Receivable(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], false); err != nil {
-		return err
-	}
-	d, err := asOf(c)
-	if err != nil {
-		return err
-	}
-	r, _, _, err := a.svc.ProjectReceivable(c.Context(), c.P, id[0], d)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return a.readAsOf(c, func(projectID int64, d string) (any, error) {
+		r, _, _, err := a.svc.ProjectReceivable(c.Context(), c.P, projectID, d)
+		return r, err
+	})
 }
 
 func (a *API) Invoices(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	is, _, err := a.svc.Invoices(c.Context(), c.P, id[0])
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, is)
+	return read(c, func(id []int64) (any, error) {
+		is, _, err := a.svc.Invoices(c.Context(), c.P, id[0])
+		return is, err
+	}, "id")
 }
 
 func (a *API) CreateInvoice(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
-		return err
-	}
-	var in InvoiceInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	x, err := a.svc.CreateInvoice(c.Context(), c.P, id[0], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, x)
+	return write(a, c, http.StatusCreated, func(id []int64, in InvoiceInput) (Invoice, error) {
+		return a.svc.CreateInvoice(c.Context(), c.P, id[0], in)
+	}, "id")
 }
 
 func (a *API) DeleteInvoice(c *web.Ctx) error {
-	id, err := ids(c, "id", "iid")
-	if err != nil {
-		return err
-	}
-	if err := a.svc.DeleteInvoice(c.Context(), c.P, id[0], id[1]); err != nil {
-		return err
-	}
-	c.W.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(c, func(id []int64) error {
+		return a.svc.DeleteInvoice(c.Context(), c.P, id[0], id[1])
+	}, "id", "iid")
 }
 
 func (a *API) Receipts(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	rs, err := a.svc.Receipts(c.Context(), c.P, id[0])
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
+	return read(c, func(id []int64) (any, error) {
+		return a.svc.Receipts(c.Context(), c.P, id[0])
+	}, "id")
 }
 
 func (a *API) CreateReceipt(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id[0], true); err != nil {
-		return err
-	}
-	var in ReceiptInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	x, err := a.svc.CreateReceipt(c.Context(), c.P, id[0], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, x)
+	return write(a, c, http.StatusCreated, func(id []int64, in ReceiptInput) (Receipt, error) {
+		return a.svc.CreateReceipt(c.Context(), c.P, id[0], in)
+	}, "id")
 }
 
 func (a *API) DeleteReceipt(c *web.Ctx) error {
-	id, err := ids(c, "id", "rid")
-	if err != nil {
-		return err
-	}
-	if err := a.svc.DeleteReceipt(c.Context(), c.P, id[0], id[1]); err != nil {
-		return err
-	}
-	c.W.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(c, func(id []int64) error {
+		return a.svc.DeleteReceipt(c.Context(), c.P, id[0], id[1])
+	}, "id", "rid")
 }
 
 func (a *API) Forecast(c *web.Ctx) error {
-	id, err := ids(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := a.svc.Forecast(c.Context(), c.P, id[0], c.R.URL.Query().Get("from"), c.QueryInt("months", 12))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, f)
+	return read(c, func(id []int64) (any, error) {
+		return a.svc.Forecast(c.Context(), c.P, id[0], c.R.URL.Query().Get("from"), c.QueryInt("months", 12))
+	}, "id")
 }
 
 // AlertResult is the answer of the on-demand overdue alerts.

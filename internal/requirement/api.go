@@ -14,6 +14,28 @@ type API struct{ svc *Service }
 
 func NewAPI(s *Service) *API { return &API{svc: s} }
 
+// change answers a JSON change in project id the caller may manage the
+// requirements of (web.JSONChange).
+func change[In, Out any](a *API, c *web.Ctx, id int64, status int, do func(in In) (Out, error)) error {
+	return web.JSONChange(c, status, func() error {
+		_, err := a.svc.can(c.Context(), c.P, id, "")
+		return err
+	}, do)
+}
+
+// deleteVersion reads ?version= of a delete; without it the answer names
+// the field, once the caller is known to be allowed to manage project id.
+func (a *API) deleteVersion(c *web.Ctx, id int64) (int64, error) {
+	v, err := strconv.ParseInt(c.R.URL.Query().Get("version"), 10, 64)
+	if err != nil {
+		if _, aerr := a.svc.can(c.Context(), c.P, id, ""); aerr != nil {
+			return 0, aerr
+		}
+		return 0, apperr.InvalidField("version", "validate.required")
+	}
+	return v, nil
+}
+
 // RequirementDetail is one requirement with its review log.
 type RequirementDetail struct {
 	Requirement
@@ -37,10 +59,7 @@ func (a *API) List(c *web.Ctx) error {
 		return err
 	}
 	rs, _, err := a.svc.List(c.Context(), c.P, id, filterOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
+	return web.Reply(c, http.StatusOK, rs, err)
 }
 
 func (a *API) Create(c *web.Ctx) error {
@@ -48,31 +67,13 @@ func (a *API) Create(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in Input
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.Create(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
-}
-
-func (a *API) ids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	rid, err := c.PathID("rid")
-	return id, rid, err
+	return change(a, c, id, http.StatusCreated, func(in Input) (Requirement, error) {
+		return a.svc.Create(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Get(c *web.Ctx) error {
-	id, rid, err := a.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -84,35 +85,23 @@ func (a *API) Get(c *web.Ctx) error {
 }
 
 func (a *API) Update(c *web.Ctx) error {
-	id, rid, err := a.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in Input
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.Update(c.Context(), c.P, id, rid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return change(a, c, id, http.StatusOK, func(in Input) (Requirement, error) {
+		return a.svc.Update(c.Context(), c.P, id, rid, in)
+	})
 }
 
 func (a *API) Delete(c *web.Ctx) error {
-	id, rid, err := a.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseInt(c.R.URL.Query().Get("version"), 10, 64)
+	v, err := a.deleteVersion(c, id)
 	if err != nil {
-		if _, aerr := a.svc.can(c.Context(), c.P, id, ""); aerr != nil {
-			return aerr
-		}
-		return apperr.InvalidField("version", "validate.required")
+		return err
 	}
 	if err := a.svc.Delete(c.Context(), c.P, id, rid, v); err != nil {
 		return err
@@ -122,7 +111,7 @@ func (a *API) Delete(c *web.Ctx) error {
 }
 
 func (a *API) Restore(c *web.Ctx) error {
-	id, rid, err := a.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -135,10 +124,7 @@ func (a *API) Restore(c *web.Ctx) error {
 		return err
 	}
 	r, _, _, err := a.svc.Get(c.Context(), c.P, id, rid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return web.Reply(c, http.StatusOK, r, err)
 }
 
 func (a *API) Review(c *web.Ctx) error {
@@ -146,37 +132,19 @@ func (a *API) Review(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in ReviewInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	rs, err := a.svc.Review(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
+	return change(a, c, id, http.StatusOK, func(in ReviewInput) ([]Requirement, error) {
+		return a.svc.Review(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Move(c *web.Ctx) error {
-	id, rid, err := a.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in MoveInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.Move(c.Context(), c.P, id, rid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return change(a, c, id, http.StatusOK, func(in MoveInput) (Requirement, error) {
+		return a.svc.Move(c.Context(), c.P, id, rid, in)
+	})
 }
 
 func (a *API) Functions(c *web.Ctx) error {
@@ -185,10 +153,7 @@ func (a *API) Functions(c *web.Ctx) error {
 		return err
 	}
 	fs, _, err := a.svc.Functions(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, fs)
+	return web.Reply(c, http.StatusOK, fs, err)
 }
 
 func (a *API) CreateFunction(c *web.Ctx) error {
@@ -196,66 +161,38 @@ func (a *API) CreateFunction(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in FunctionInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	f, err := a.svc.CreateFunction(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	out, _, err := a.svc.Function(c.Context(), c.P, id, f.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
-}
-
-func (a *API) fids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	fid, err := c.PathID("fid")
-	return id, fid, err
+	return change(a, c, id, http.StatusCreated, func(in FunctionInput) (Function, error) {
+		f, err := a.svc.CreateFunction(c.Context(), c.P, id, in)
+		if err != nil {
+			return Function{}, err
+		}
+		out, _, err := a.svc.Function(c.Context(), c.P, id, f.ID)
+		return out, err
+	})
 }
 
 func (a *API) UpdateFunction(c *web.Ctx) error {
-	id, fid, err := a.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in FunctionInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	if _, err := a.svc.UpdateFunction(c.Context(), c.P, id, fid, in); err != nil {
-		return err
-	}
-	out, _, err := a.svc.Function(c.Context(), c.P, id, fid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return change(a, c, id, http.StatusOK, func(in FunctionInput) (Function, error) {
+		if _, err := a.svc.UpdateFunction(c.Context(), c.P, id, fid, in); err != nil {
+			return Function{}, err
+		}
+		out, _, err := a.svc.Function(c.Context(), c.P, id, fid)
+		return out, err
+	})
 }
 
 func (a *API) DeleteFunction(c *web.Ctx) error {
-	id, fid, err := a.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseInt(c.R.URL.Query().Get("version"), 10, 64)
+	v, err := a.deleteVersion(c, id)
 	if err != nil {
-		if _, aerr := a.svc.can(c.Context(), c.P, id, ""); aerr != nil {
-			return aerr
-		}
-		return apperr.InvalidField("version", "validate.required")
+		return err
 	}
 	if err := a.svc.DeleteFunction(c.Context(), c.P, id, fid, v); err != nil {
 		return err
@@ -265,7 +202,7 @@ func (a *API) DeleteFunction(c *web.Ctx) error {
 }
 
 func (a *API) GenerateTasks(c *web.Ctx) error {
-	id, fid, err := a.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -286,8 +223,5 @@ func (a *API) Trace(c *web.Ctx) error {
 		return err
 	}
 	t, _, err := a.svc.Trace(c.Context(), c.P, id, c.R.URL.Query().Get("filter"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return web.Reply(c, http.StatusOK, t, err)
 }

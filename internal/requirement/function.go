@@ -306,70 +306,35 @@ func (s *Service) Function(ctx context.Context, p *access.Principal, projectID, 
 
 // CreateFunction adds a function and maps it to the requirements named.
 func (s *Service) CreateFunction(ctx context.Context, p *access.Principal, projectID int64, in FunctionInput) (Function, error) {
-	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return Function{}, err
-	}
-	if err := in.Validate(); err != nil {
-		return Function{}, err
-	}
-	var out Function
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		var err error
-		out, err = s.AddFunctionTx(ctx, tx, p, projectID, in)
-		return err
+	return edit(ctx, s, p, projectID, in.Validate, func(tx *db.Tx) (Function, error) {
+		return s.AddFunctionTx(ctx, tx, p, projectID, in)
 	})
-	return out, apperr.Wrap(err)
 }
 
 // FromRequirement creates a function from a confirmed requirement (its
 // title and description), mapped to it.
 func (s *Service) FromRequirement(ctx context.Context, p *access.Principal, projectID, reqID int64, typ string) (Function, error) {
-	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return Function{}, err
-	}
-	var out Function
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
+	return edit(ctx, s, p, projectID, nil, func(tx *db.Tx) (Function, error) {
 		r, err := loadReq(ctx, tx, projectID, reqID, true)
 		if err != nil {
-			return err
+			return Function{}, err
 		}
 		if !InScope(r.Status) {
-			return apperr.New(apperr.Conflict, "requirement.err_not_confirmed", r.Ref())
+			return Function{}, apperr.New(apperr.Conflict, "requirement.err_not_confirmed", r.Ref())
 		}
 		in := FunctionInput{Title: r.Title, Description: r.Description, Type: typ, RequirementIDs: []int64{r.ID}}
 		if err := in.Validate(); err != nil {
-			return err
+			return Function{}, err
 		}
-		out, err = s.AddFunctionTx(ctx, tx, p, projectID, in)
-		return err
+		return s.AddFunctionTx(ctx, tx, p, projectID, in)
 	})
-	return out, apperr.Wrap(err)
 }
 
 // UpdateFunction saves an edit of a function and replaces its mapping.
 func (s *Service) UpdateFunction(ctx context.Context, p *access.Principal, projectID, id int64, in FunctionInput) (Function, error) {
-	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return Function{}, err
-	}
-	if err := in.ValidateUpdate(); err != nil {
-		return Function{}, err
-	}
-	var out Function
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		var err error
-		out, err = s.UpdateFunctionTx(ctx, tx, p, projectID, id, in)
-		return err
+	return edit(ctx, s, p, projectID, in.ValidateUpdate, func(tx *db.Tx) (Function, error) {
+		return s.UpdateFunctionTx(ctx, tx, p, projectID, id, in)
 	})
-	return out, apperr.Wrap(err)
 }
 
 // DeleteFunction moves a function to the trash (its mapping and task
@@ -398,30 +363,10 @@ func (s *Service) DeleteFunction(ctx context.Context, p *access.Principal, proje
 
 // RestoreFunction brings a function back from the trash.
 func (s *Service) RestoreFunction(ctx context.Context, p *access.Principal, id int64) error {
-	var projectID int64
-	if err := s.db.QueryRow(ctx, `SELECT project_id FROM functions WHERE id = ? AND deleted_ms IS NOT NULL`, id).Scan(&projectID); err != nil {
-		return db.NotFound(err)
-	}
-	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return err
-	}
-	return apperr.Wrap(s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
-		res, err := tx.Exec(ctx, `UPDATE functions SET deleted_ms = NULL, updated_ms = ?, version = version + 1 WHERE id = ? AND deleted_ms IS NOT NULL`, db.Now(), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFoundErr()
-		}
+	return s.restore(ctx, p, "functions", id, func(tx *db.Tx, projectID int64) (audit.Entry, error) {
 		f, err := loadFunc(ctx, tx, projectID, id)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "restore", Summary: f.Ref() + " " + f.Title, After: f.auditView()})
-	}))
+		return audit.Entry{ProjectID: projectID, Entity: "req_function", EntityID: id, Action: "restore", Summary: f.Ref() + " " + f.Title, After: f.auditView()}, err
+	})
 }
 
 // DeletedFunctions lists trashed functions the caller may restore.

@@ -266,3 +266,33 @@ func TestRequirementComments(t *testing.T) {
 		}
 	})
 }
+
+// The function edit form: bad input comes back on the edit form (400) with
+// what was typed; a stale edit is 409, keeps the typed text and carries the
+// current version so that the next save can succeed.
+func TestFunctionEditFormFailures(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		a := itoa(e.ProjectA.ID)
+		f, err := e.App.Requirements.CreateFunction(ctx, e.Users[apptest.PM].P, e.ProjectA.ID, requirement.FunctionInput{Title: "库存接口", Type: "interface", EffortTenths: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit := "/projects/" + a + "/functions/" + itoa(f.ID) + "/edit"
+		r := e.Do(t, apptest.PM, "POST", edit, url.Values{"title": {"库存接口 v2"}, "type": {"interface"}, "effort": {"1.25"}, "version": {itoa(f.Version)}}.Encode())
+		if r.Status != 400 {
+			t.Fatalf("bad effort on edit: %d", r.Status)
+		}
+		contains(t, "bad effort on edit", r.Body, "最多一位小数", `value="1.25"`, `value="库存接口 v2"`, `id="fn-form"`)
+		if _, err := e.App.Requirements.UpdateFunction(ctx, e.Users[apptest.PM].P, e.ProjectA.ID, f.ID, requirement.FunctionInput{Title: "库存接口（PM 改）", Type: "interface", EffortTenths: 10, Version: f.Version}); err != nil {
+			t.Fatal(err)
+		}
+		r = e.Do(t, apptest.PM, "POST", edit, url.Values{"title": {"库存同步接口"}, "type": {"interface"}, "effort": {"1"}, "version": {itoa(f.Version)}}.Encode())
+		if r.Status != 409 {
+			t.Fatalf("stale edit: %d", r.Status)
+		}
+		contains(t, "stale edit", r.Body, "其他人刚刚修改过", `value="库存同步接口"`, `name="version" value="`+itoa(f.Version+1)+`"`, `id="fn-form"`)
+		if strings.Contains(r.Body, `name="version" value="`+itoa(f.Version)+`"`) {
+			t.Fatalf("stale edit: the form still carries the old version %d", f.Version)
+		}
+	})
+}

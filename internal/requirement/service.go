@@ -140,24 +140,35 @@ func (s *Service) reviewLog(ctx context.Context, id int64) ([]ReviewEntry, error
 	return out, apperr.Wrap(rows.Err())
 }
 
-// Create adds a draft requirement.
-func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int64, in Input) (Requirement, error) {
+// edit makes a change to a project's requirements: the caller may edit
+// them, valid (nil: nothing to check first) passes, and do runs in one
+// transaction once the project is found writable.
+func edit[T any](ctx context.Context, s *Service, p *access.Principal, projectID int64, valid func() error, do func(tx *db.Tx) (T, error)) (T, error) {
+	var out T
 	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return Requirement{}, err
+		return out, err
 	}
-	if err := in.Validate(); err != nil {
-		return Requirement{}, err
+	if valid != nil {
+		if err := valid(); err != nil {
+			return out, err
+		}
 	}
-	var out Requirement
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := writable(ctx, tx, projectID); err != nil {
 			return err
 		}
 		var err error
-		out, err = s.insert(ctx, tx, p, projectID, in, StatusDraft)
+		out, err = do(tx)
 		return err
 	})
 	return out, apperr.Wrap(err)
+}
+
+// Create adds a draft requirement.
+func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int64, in Input) (Requirement, error) {
+	return edit(ctx, s, p, projectID, in.Validate, func(tx *db.Tx) (Requirement, error) {
+		return s.insert(ctx, tx, p, projectID, in, StatusDraft)
+	})
 }
 
 // CreateFromSource turns a research finding (a questionnaire answer, an
@@ -218,34 +229,22 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *access.Principal, pr
 
 // Update saves an edit of a requirement that is not yet agreed scope.
 func (s *Service) Update(ctx context.Context, p *access.Principal, projectID, id int64, in Input) (Requirement, error) {
-	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
-		return Requirement{}, err
-	}
-	if err := in.ValidateUpdate(); err != nil {
-		return Requirement{}, err
-	}
-	var out Requirement
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID); err != nil {
-			return err
-		}
+	return edit(ctx, s, p, projectID, in.ValidateUpdate, func(tx *db.Tx) (Requirement, error) {
 		before, err := loadReq(ctx, tx, projectID, id, true)
 		if err != nil {
-			return err
+			return Requirement{}, err
 		}
 		if before.Version != in.Version {
-			return apperr.ConflictErr()
+			return Requirement{}, apperr.ConflictErr()
 		}
 		if before.Locked() {
-			return apperr.New(apperr.Conflict, "requirement.err_locked")
+			return Requirement{}, apperr.New(apperr.Conflict, "requirement.err_locked")
 		}
 		if in.Number != 0 && in.Number != before.Number {
-			return apperr.InvalidField("number", "requirement.err_number_fixed")
+			return Requirement{}, apperr.InvalidField("number", "requirement.err_number_fixed")
 		}
-		out, err = s.update(ctx, tx, p, before, in)
-		return err
+		return s.update(ctx, tx, p, before, in)
 	})
-	return out, apperr.Wrap(err)
 }
 
 // update writes an edit (no permission or lock check); the status stays.
@@ -311,8 +310,20 @@ func (s *Service) Delete(ctx context.Context, p *access.Principal, projectID, id
 
 // Restore brings a requirement back from the trash.
 func (s *Service) Restore(ctx context.Context, p *access.Principal, id int64) error {
+	return s.restore(ctx, p, "requirements", id, func(tx *db.Tx, projectID int64) (audit.Entry, error) {
+		r, err := loadReq(ctx, tx, projectID, id, true)
+		return audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "restore",
+			Summary: r.Ref() + " " + r.Title, After: r.auditView(), Internal: !r.CustomerVisible}, err
+	})
+}
+
+// restore takes row id of table (requirements, functions) out of the
+// trash: the caller may edit its project's requirements, the project is
+// writable, and entry (read after the row is back) goes to the audit log
+// in the same transaction.
+func (s *Service) restore(ctx context.Context, p *access.Principal, table string, id int64, entry func(tx *db.Tx, projectID int64) (audit.Entry, error)) error {
 	var projectID int64
-	if err := s.db.QueryRow(ctx, `SELECT project_id FROM requirements WHERE id = ? AND deleted_ms IS NOT NULL`, id).Scan(&projectID); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT project_id FROM `+table+` WHERE id = ? AND deleted_ms IS NOT NULL`, id).Scan(&projectID); err != nil {
 		return db.NotFound(err)
 	}
 	if _, err := s.can(ctx, p, projectID, access.RequirementEdit); err != nil {
@@ -322,19 +333,18 @@ func (s *Service) Restore(ctx context.Context, p *access.Principal, id int64) er
 		if err := writable(ctx, tx, projectID); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE requirements SET deleted_ms = NULL, updated_ms = ?, version = version + 1 WHERE id = ? AND deleted_ms IS NOT NULL`, db.Now(), id)
+		res, err := tx.Exec(ctx, `UPDATE `+table+` SET deleted_ms = NULL, updated_ms = ?, version = version + 1 WHERE id = ? AND deleted_ms IS NOT NULL`, db.Now(), id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.NotFoundErr()
 		}
-		r, err := loadReq(ctx, tx, projectID, id, true)
+		e, err := entry(tx, projectID)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "requirement", EntityID: id, Action: "restore",
-			Summary: r.Ref() + " " + r.Title, After: r.auditView(), Internal: !r.CustomerVisible})
+		return audit.Record(ctx, tx, p, e)
 	}))
 }
 

@@ -21,6 +21,26 @@ func (s *Service) projectNames(ctx context.Context, ids []int64) map[int64]strin
 	return names
 }
 
+// trashItems lists trashed rows for the trash page, each named with its
+// project; of names a row's id, project, title and when it was deleted.
+func trashItems[T any](ctx context.Context, s *Service, rows []T, of func(T) (id, projectID int64, title string, deletedMS *int64)) []trash.Item {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		_, ids[i], _, _ = of(r)
+	}
+	names := s.projectNames(ctx, ids)
+	out := make([]trash.Item, 0, len(rows))
+	for _, r := range rows {
+		id, projectID, title, deleted := of(r)
+		var at int64
+		if deleted != nil {
+			at = *deleted
+		}
+		out = append(out, trash.Item{ID: id, Title: title, Context: names[projectID], DeletedMS: at})
+	}
+	return out
+}
+
 // TrashSource lets the trash list and restore requirements.
 type TrashSource struct{ S *Service }
 
@@ -29,20 +49,9 @@ func (t TrashSource) Deleted(ctx context.Context, p *access.Principal) ([]trash.
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ProjectID
-	}
-	names := t.S.projectNames(ctx, ids)
-	out := make([]trash.Item, 0, len(rs))
-	for _, r := range rs {
-		var at int64
-		if r.DeletedMS != nil {
-			at = *r.DeletedMS
-		}
-		out = append(out, trash.Item{ID: r.ID, Title: r.Ref() + " " + r.Title, Context: names[r.ProjectID], DeletedMS: at})
-	}
-	return out, nil
+	return trashItems(ctx, t.S, rs, func(r Requirement) (int64, int64, string, *int64) {
+		return r.ID, r.ProjectID, r.Ref() + " " + r.Title, r.DeletedMS
+	}), nil
 }
 
 func (t TrashSource) Restore(ctx context.Context, p *access.Principal, id int64) error {
@@ -57,20 +66,9 @@ func (t FunctionTrashSource) Deleted(ctx context.Context, p *access.Principal) (
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(fs))
-	for i, f := range fs {
-		ids[i] = f.ProjectID
-	}
-	names := t.S.projectNames(ctx, ids)
-	out := make([]trash.Item, 0, len(fs))
-	for _, f := range fs {
-		var at int64
-		if f.DeletedMS != nil {
-			at = *f.DeletedMS
-		}
-		out = append(out, trash.Item{ID: f.ID, Title: f.Ref() + " " + f.Title, Context: names[f.ProjectID], DeletedMS: at})
-	}
-	return out, nil
+	return trashItems(ctx, t.S, fs, func(f Function) (int64, int64, string, *int64) {
+		return f.ID, f.ProjectID, f.Ref() + " " + f.Title, f.DeletedMS
+	}), nil
 }
 
 func (t FunctionTrashSource) Restore(ctx context.Context, p *access.Principal, id int64) error {

@@ -299,18 +299,9 @@ func (h *Web) formFailed(c *web.Ctx, id int64, r *Requirement, in Input, err err
 	return c.Render(status, "requirement/form.html", vm)
 }
 
-func (h *Web) ids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
-	}
-	rid, err := c.PathID("rid")
-	return id, rid, err
-}
-
 // Edit shows the form of one requirement.
 func (h *Web) Edit(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -333,7 +324,7 @@ func (h *Web) Edit(c *web.Ctx) error {
 
 // Update saves the edit form.
 func (h *Web) Update(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -355,7 +346,7 @@ func (h *Web) Update(c *web.Ctx) error {
 
 // Delete moves a requirement to the trash.
 func (h *Web) Delete(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -387,7 +378,7 @@ type showPage struct {
 
 // Show renders one requirement with its functions and review log.
 func (h *Web) Show(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -469,7 +460,7 @@ func (h *Web) Review(c *web.Ctx) error {
 
 // ToFunction creates a function from a confirmed requirement.
 func (h *Web) ToFunction(c *web.Ctx) error {
-	id, rid, err := h.ids(c)
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -646,36 +637,44 @@ func (h *Web) CreateFunction(c *web.Ctx) error {
 		f, err = h.svc.CreateFunction(c.Context(), c.P, id, in)
 	}
 	if err != nil {
-		fields, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, verr := h.functionsPage(c, id, "functions", "requirement.functions")
-		if verr != nil {
-			return verr
-		}
-		vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
-		for _, r := range in.RequirementIDs {
-			vm.Selected[r] = true
-		}
-		return c.Render(status, "requirement/functions.html", vm)
+		return h.functionFailed(c, id, nil, in, effort, err)
 	}
 	c.Flash("requirement.function_created", f.Ref())
 	return c.Redirect("/projects/" + pid(id) + "/functions#f-" + pid(f.ID))
 }
 
-func (h *Web) fids(c *web.Ctx) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
+// functionFailed answers a function form whose save failed: an error that
+// is not about the form goes on as it is; otherwise the form comes back
+// with what was typed, the errors and the requirements checked (400, or
+// 409 for a stale version, then against the current version). edit is
+// the function being edited, nil for the new-function form of the list.
+func (h *Web) functionFailed(c *web.Ctx, id int64, edit *Function, in FunctionInput, effort string, err error) error {
+	fields, conflict, status, ok := c.FormFailure(err)
+	if !ok {
+		return err
 	}
-	fid, err := c.PathID("fid")
-	return id, fid, err
+	tab, key, view := "functions", "requirement.functions", "requirement/functions.html"
+	if edit != nil {
+		tab, key, view = "function_edit", "requirement.function_edit", "requirement/function_form.html"
+	}
+	vm, verr := h.functionsPage(c, id, tab, key)
+	if verr != nil {
+		return verr
+	}
+	vm.Edit = edit
+	vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
+	if conflict && edit != nil {
+		vm.In.Version = edit.Version
+	}
+	for _, r := range in.RequirementIDs {
+		vm.Selected[r] = true
+	}
+	return c.Render(status, view, vm)
 }
 
 // EditFunction shows a function's form with its requirement mapping.
 func (h *Web) EditFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -701,7 +700,7 @@ func (h *Web) EditFunction(c *web.Ctx) error {
 
 // UpdateFunction saves a function's form.
 func (h *Web) UpdateFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -716,27 +715,14 @@ func (h *Web) UpdateFunction(c *web.Ctx) error {
 		f, err = h.svc.UpdateFunction(c.Context(), c.P, id, fid, in)
 	}
 	if err != nil {
-		fields, conflict, status, ok := c.FormFailure(err)
-		if !ok {
+		if _, _, _, ok := c.FormFailure(err); !ok {
 			return err
 		}
 		cur, _, gerr := h.svc.Function(c.Context(), c.P, id, fid)
 		if gerr != nil {
 			return err
 		}
-		vm, verr := h.functionsPage(c, id, "function_edit", "requirement.function_edit")
-		if verr != nil {
-			return verr
-		}
-		vm.Edit = &cur
-		vm.In, vm.Effort, vm.Errors, vm.Conflict = in, effort, fields, conflict
-		if conflict {
-			vm.In.Version = cur.Version
-		}
-		for _, r := range in.RequirementIDs {
-			vm.Selected[r] = true
-		}
-		return c.Render(status, "requirement/function_form.html", vm)
+		return h.functionFailed(c, id, &cur, in, effort, err)
 	}
 	c.Flash("requirement.function_saved", f.Ref())
 	return c.Redirect("/projects/" + pid(id) + "/functions#f-" + pid(f.ID))
@@ -744,7 +730,7 @@ func (h *Web) UpdateFunction(c *web.Ctx) error {
 
 // DeleteFunction moves a function to the trash.
 func (h *Web) DeleteFunction(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}
@@ -761,7 +747,7 @@ func (h *Web) DeleteFunction(c *web.Ctx) error {
 
 // GenerateTasks creates a function's task in the work module (once).
 func (h *Web) GenerateTasks(c *web.Ctx) error {
-	id, fid, err := h.fids(c)
+	id, fid, err := c.ProjectPathID("fid")
 	if err != nil {
 		return err
 	}

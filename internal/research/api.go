@@ -11,12 +11,17 @@ type API struct{ svc *Service }
 
 func NewAPI(svc *Service) *API { return &API{svc: svc} }
 
-func (a *API) Templates(c *web.Ctx) error {
-	ts, err := a.svc.Templates(c.Context(), c.P)
-	if err != nil {
+// canManage is the check before a change in a project's research.
+func (a *API) canManage(c *web.Ctx, id int64) func() error {
+	return func() error {
+		_, err := a.svc.can(c.Context(), c.P, id, "")
 		return err
 	}
-	return c.JSON(http.StatusOK, ts)
+}
+
+func (a *API) Templates(c *web.Ctx) error {
+	ts, err := a.svc.Templates(c.Context(), c.P)
+	return web.Reply(c, http.StatusOK, ts, err)
 }
 
 func (a *API) Template(c *web.Ctx) error {
@@ -25,25 +30,13 @@ func (a *API) Template(c *web.Ctx) error {
 		return err
 	}
 	t, err := a.svc.Template(c.Context(), c.P, tid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return web.Reply(c, http.StatusOK, t, err)
 }
 
 func (a *API) CreateTemplate(c *web.Ctx) error {
-	if err := libraryManage(c.P); err != nil {
-		return err
-	}
-	var in TemplateInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	t, err := a.svc.CreateTemplate(c.Context(), c.P, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
+	return web.JSONChange(c, http.StatusCreated, func() error { return libraryManage(c.P) }, func(in TemplateInput) (Template, error) {
+		return a.svc.CreateTemplate(c.Context(), c.P, in)
+	})
 }
 
 func (a *API) Questionnaires(c *web.Ctx) error {
@@ -52,22 +45,16 @@ func (a *API) Questionnaires(c *web.Ctx) error {
 		return err
 	}
 	qs, _, err := a.svc.Questionnaires(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, qs)
+	return web.Reply(c, http.StatusOK, qs, err)
 }
 
 func (a *API) Questionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
 	q, _, err := a.svc.Questionnaire(c.Context(), c.P, id, qid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, q)
+	return web.Reply(c, http.StatusOK, q, err)
 }
 
 func (a *API) CreateQuestionnaire(c *web.Ctx) error {
@@ -75,81 +62,52 @@ func (a *API) CreateQuestionnaire(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in QuestionnaireInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	q, err := a.svc.CreateQuestionnaire(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, q)
+	return web.JSONChange(c, http.StatusCreated, a.canManage(c, id), func(in QuestionnaireInput) (Questionnaire, error) {
+		return a.svc.CreateQuestionnaire(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Send(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in SendInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	q, err := a.svc.Send(c.Context(), c.P, id, qid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, q)
+	return web.JSONChange(c, http.StatusOK, a.canManage(c, id), func(in SendInput) (Questionnaire, error) {
+		return a.svc.Send(c.Context(), c.P, id, qid, in)
+	})
 }
 
 func (a *API) Responses(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
 	_, rs, err := a.svc.Responses(c.Context(), c.P, id, qid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
+	return web.Reply(c, http.StatusOK, rs, err)
 }
 
 func (a *API) Aggregate(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
 	_, ag, err := a.svc.Aggregate(c.Context(), c.P, id, qid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ag)
+	return web.Reply(c, http.StatusOK, ag, err)
 }
 
 // Answer saves (or with submit: true, submits) the caller's own response.
 func (a *API) Answer(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.Questionnaire(c.Context(), c.P, id, qid); err != nil {
+	seen := func() error {
+		_, _, err := a.svc.Questionnaire(c.Context(), c.P, id, qid)
 		return err
 	}
-	var in AnswerInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.SaveAnswers(c.Context(), c.P, id, qid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return web.JSONChange(c, http.StatusOK, seen, func(in AnswerInput) (Response, error) {
+		return a.svc.SaveAnswers(c.Context(), c.P, id, qid, in)
+	})
 }
 
 func (a *API) Records(c *web.Ctx) error {
@@ -158,22 +116,16 @@ func (a *API) Records(c *web.Ctx) error {
 		return err
 	}
 	rs, _, err := a.svc.Records(c.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
+	return web.Reply(c, http.StatusOK, rs, err)
 }
 
 func (a *API) Record(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
 	x, _, err := a.svc.Record(c.Context(), c.P, id, rid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, x)
+	return web.Reply(c, http.StatusOK, x, err)
 }
 
 func (a *API) CreateRecord(c *web.Ctx) error {
@@ -181,41 +133,23 @@ func (a *API) CreateRecord(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in RecordInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	x, err := a.svc.CreateRecord(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, x)
+	return web.JSONChange(c, http.StatusCreated, a.canManage(c, id), func(in RecordInput) (Record, error) {
+		return a.svc.CreateRecord(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) UpdateRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, id, ""); err != nil {
-		return err
-	}
-	var in RecordInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	x, err := a.svc.UpdateRecord(c.Context(), c.P, id, rid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, x)
+	return web.JSONChange(c, http.StatusOK, a.canManage(c, id), func(in RecordInput) (Record, error) {
+		return a.svc.UpdateRecord(c.Context(), c.P, id, rid, in)
+	})
 }
 
 func (a *API) DeleteRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -227,13 +161,10 @@ func (a *API) DeleteRecord(c *web.Ctx) error {
 }
 
 func (a *API) RestoreRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
 	x, err := a.svc.RestoreRecord(c.Context(), c.P, id, rid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, x)
+	return web.Reply(c, http.StatusOK, x, err)
 }

@@ -148,16 +148,9 @@ func (h *Web) CreateQuestionnaire(c *web.Ctx) error {
 	}
 	q, err := h.svc.CreateQuestionnaire(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.index(c, id)
-		if perr != nil {
-			return perr
-		}
-		vm.QForm, vm.QErrs = in, fe
-		return c.Render(status, "research/index.html", vm)
+		return refill(c, err, "research/index.html", func() (indexPage, error) { return h.index(c, id) }, func(vm *indexPage, fe map[string]string, _ bool) {
+			vm.QForm, vm.QErrs = in, fe
+		})
 	}
 	c.Flash("research.q_created", q.Title)
 	return c.Redirect(QuestionnaireLink(id, q.ID))
@@ -184,16 +177,9 @@ func (h *Web) CreateRecord(c *web.Ctx) error {
 	in := recordForm(c)
 	x, err := h.svc.CreateRecord(c.Context(), c.P, id, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.index(c, id)
-		if perr != nil {
-			return perr
-		}
-		vm.RForm, vm.RInternal, vm.RErrs, vm.OpenRecord = in, *in.Internal, fe, true
-		return c.Render(status, "research/index.html", vm)
+		return refill(c, err, "research/index.html", func() (indexPage, error) { return h.index(c, id) }, func(vm *indexPage, fe map[string]string, _ bool) {
+			vm.RForm, vm.RInternal, vm.RErrs, vm.OpenRecord = in, *in.Internal, fe, true
+		})
 	}
 	c.Flash("research.r_created", x.Title)
 	return c.Redirect(RecordLink(id, x.ID))
@@ -341,7 +327,7 @@ func (vm qPage) Sent(userID int64) bool {
 // ShowQuestionnaire: vendor staff manage it and read its responses; a
 // recipient fills it in.
 func (h *Web) ShowQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -352,18 +338,26 @@ func (h *Web) ShowQuestionnaire(c *web.Ctx) error {
 	return c.Render(http.StatusOK, vm.view(), vm)
 }
 
-func ids(c *web.Ctx, name string) (int64, int64, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return 0, 0, err
+// refill answers a form whose save failed: an error that is not about the
+// form goes on as it is; otherwise page builds the page again, fill puts
+// what the user typed and the errors on it, and it is rendered with the
+// error's status (400, or 409 for a stale version).
+func refill[VM any](c *web.Ctx, err error, view string, page func() (VM, error), fill func(vm *VM, fe map[string]string, conflict bool)) error {
+	fe, conflict, status, ok := c.FormFailure(err)
+	if !ok {
+		return err
 	}
-	x, err := c.PathID(name)
-	return id, x, err
+	vm, perr := page()
+	if perr != nil {
+		return perr
+	}
+	fill(&vm, fe, conflict)
+	return c.Render(status, view, vm)
 }
 
 // UpdateQuestionnaire saves the edit form of a draft questionnaire.
 func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -372,19 +366,12 @@ func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
 	}
 	in := questionnaireForm(c)
 	if _, err := h.svc.UpdateQuestionnaire(c.Context(), c.P, id, qid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.qpage(c, id, qid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form = in
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/questionnaire.html", vm)
+		return refill(c, err, "research/questionnaire.html", func() (qPage, error) { return h.qpage(c, id, qid) }, func(vm *qPage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form = in
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect(QuestionnaireLink(id, qid))
@@ -392,7 +379,7 @@ func (h *Web) UpdateQuestionnaire(c *web.Ctx) error {
 
 // Send addresses the questionnaire to the checked people.
 func (h *Web) Send(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -410,16 +397,9 @@ func (h *Web) Send(c *web.Ctx) error {
 	in.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	q, err := h.svc.Send(c.Context(), c.P, id, qid, in)
 	if err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.qpage(c, id, qid)
-		if perr != nil {
-			return perr
-		}
-		vm.SendErrs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/questionnaire.html", vm)
+		return refill(c, err, "research/questionnaire.html", func() (qPage, error) { return h.qpage(c, id, qid) }, func(vm *qPage, fe map[string]string, conflict bool) {
+			vm.SendErrs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.sent", q.Recipients)
 	return c.Redirect(QuestionnaireLink(id, qid))
@@ -427,7 +407,7 @@ func (h *Web) Send(c *web.Ctx) error {
 
 // DeleteQuestionnaire moves a questionnaire to the trash.
 func (h *Web) DeleteQuestionnaire(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -478,7 +458,7 @@ func answersFromForm(c *web.Ctx, b Body) Answers {
 
 // Answer saves the recipient's draft or submits it.
 func (h *Web) Answer(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -530,7 +510,7 @@ func (h *Web) Answer(c *web.Ctx) error {
 // ExportResponses writes the responses as .xlsx: one row per person, one
 // column per question, and a sheet of aggregates.
 func (h *Web) ExportResponses(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -556,7 +536,7 @@ type respPage struct {
 
 // ShowResponse is one person's answers.
 func (h *Web) ShowResponse(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -585,7 +565,7 @@ func (h *Web) ShowResponse(c *web.Ctx) error {
 
 // Reopen unlocks a submitted response.
 func (h *Web) Reopen(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -608,7 +588,7 @@ func (h *Web) Reopen(c *web.Ctx) error {
 
 // AnswerToRequirement turns one answer into a requirement.
 func (h *Web) AnswerToRequirement(c *web.Ctx) error {
-	id, qid, err := ids(c, "qid")
+	id, qid, err := c.ProjectPathID("qid")
 	if err != nil {
 		return err
 	}
@@ -687,7 +667,7 @@ func (h *Web) recordPage(c *web.Ctx, id, rid int64) (recordPage, error) {
 
 // ShowRecord is a record with its sentences, edit form and discussion.
 func (h *Web) ShowRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -700,7 +680,7 @@ func (h *Web) ShowRecord(c *web.Ctx) error {
 
 // UpdateRecord saves the record's edit form.
 func (h *Web) UpdateRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -709,19 +689,12 @@ func (h *Web) UpdateRecord(c *web.Ctx) error {
 	}
 	in := recordForm(c)
 	if _, err := h.svc.UpdateRecord(c.Context(), c.P, id, rid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.recordPage(c, id, rid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form, vm.Internal = in, *in.Internal
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/record.html", vm)
+		return refill(c, err, "research/record.html", func() (recordPage, error) { return h.recordPage(c, id, rid) }, func(vm *recordPage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form, vm.Internal = in, *in.Internal
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect(RecordLink(id, rid))
@@ -729,7 +702,7 @@ func (h *Web) UpdateRecord(c *web.Ctx) error {
 
 // DeleteRecord moves a record to the trash.
 func (h *Web) DeleteRecord(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -742,7 +715,7 @@ func (h *Web) DeleteRecord(c *web.Ctx) error {
 
 // SentenceToRequirement turns one sentence of the notes into a requirement.
 func (h *Web) SentenceToRequirement(c *web.Ctx) error {
-	id, rid, err := ids(c, "rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -806,16 +779,9 @@ func (h *Web) CreateTemplate(c *web.Ctx) error {
 	in := templateForm(c)
 	t, err := h.svc.CreateTemplate(c.Context(), c.P, in)
 	if err != nil {
-		fe, _, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.library(c)
-		if perr != nil {
-			return perr
-		}
-		vm.Form, vm.Errs = in, fe
-		return c.Render(status, "research/templates.html", vm)
+		return refill(c, err, "research/templates.html", func() (libraryPage, error) { return h.library(c) }, func(vm *libraryPage, fe map[string]string, _ bool) {
+			vm.Form, vm.Errs = in, fe
+		})
 	}
 	c.Flash("research.t_created", t.Name)
 	return c.Redirect("/research/templates/" + itoa(t.ID))
@@ -869,19 +835,12 @@ func (h *Web) UpdateTemplate(c *web.Ctx) error {
 	}
 	in := templateForm(c)
 	if _, err := h.svc.UpdateTemplate(c.Context(), c.P, tid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, perr := h.templatePage(c, tid)
-		if perr != nil {
-			return perr
-		}
-		if !conflict {
-			vm.Form = in
-		}
-		vm.Errs, vm.Conflict = fe, conflict
-		return c.Render(status, "research/template.html", vm)
+		return refill(c, err, "research/template.html", func() (templatePage, error) { return h.templatePage(c, tid) }, func(vm *templatePage, fe map[string]string, conflict bool) {
+			if !conflict {
+				vm.Form = in
+			}
+			vm.Errs, vm.Conflict = fe, conflict
+		})
 	}
 	c.Flash("research.saved")
 	return c.Redirect("/research/templates/" + itoa(tid))
