@@ -265,27 +265,15 @@ func (a *API) Workflow(c *web.Ctx) error {
 }
 
 func (a *API) UpdateStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
-	sid, err := c.PathID("sid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	var in StatusInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	st, err := a.svc.UpdateStatus(c.Context(), c.P, id, sid, in)
-	if err != nil {
-		return err
-	}
-	st.Name = st.Label(func(k string) string { return c.T(k) })
-	return c.JSON(http.StatusOK, st)
+	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in StatusInput) (Status, error) {
+		st, err := a.svc.UpdateStatus(c.Context(), c.P, id, sid, in)
+		st.Name = st.Label(func(k string) string { return c.T(k) })
+		return st, err
+	})
 }
 
 // MyGroupsJSON is "my work" in the API.

@@ -312,24 +312,25 @@ func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error) error {
 
 // ----- JSON -----
 
+// manageWorkflow is the check a workflow change makes before its body is
+// read: may the caller manage project id's workflow?
+func (a *API) manageWorkflow(c *web.Ctx, id int64) func() error {
+	return func() error {
+		_, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage)
+		return err
+	}
+}
+
 func (a *API) AddStatus(c *web.Ctx) error {
 	id, err := c.PathID("id")
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	var in NewStatusInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	st, err := a.svc.AddStatus(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	st.Name = st.Label(func(k string) string { return c.T(k) })
-	return c.JSON(http.StatusCreated, st)
+	return web.JSONChange(c, http.StatusCreated, a.manageWorkflow(c, id), func(in NewStatusInput) (Status, error) {
+		st, err := a.svc.AddStatus(c.Context(), c.P, id, in)
+		st.Name = st.Label(func(k string) string { return c.T(k) })
+		return st, err
+	})
 }
 
 func (a *API) ReorderStatuses(c *web.Ctx) error {
@@ -337,45 +338,25 @@ func (a *API) ReorderStatuses(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	var in ReorderInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	ss, err := a.svc.ReorderStatuses(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	for i := range ss {
-		ss[i].Name = ss[i].Label(func(k string) string { return c.T(k) })
-	}
-	return c.JSON(http.StatusOK, ss)
+	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in ReorderInput) ([]Status, error) {
+		ss, err := a.svc.ReorderStatuses(c.Context(), c.P, id, in)
+		for i := range ss {
+			ss[i].Name = ss[i].Label(func(k string) string { return c.T(k) })
+		}
+		return ss, err
+	})
 }
 
 func (a *API) RemoveStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
-	sid, err := c.PathID("sid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	var in RemoveStatusInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	res, err := a.svc.RemoveStatus(c.Context(), c.P, id, sid, in)
-	if err != nil {
-		return err
-	}
-	res.Status.Name = res.Status.Label(func(k string) string { return c.T(k) })
-	return c.JSON(http.StatusOK, res)
+	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in RemoveStatusInput) (Removal, error) {
+		res, err := a.svc.RemoveStatus(c.Context(), c.P, id, sid, in)
+		res.Status.Name = res.Status.Label(func(k string) string { return c.T(k) })
+		return res, err
+	})
 }
 
 func (a *API) RemovedStatuses(c *web.Ctx) error {
