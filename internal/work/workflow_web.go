@@ -119,18 +119,8 @@ func formInt(c *web.Ctx, name string) (int, string) {
 }
 
 func (h *Web) UpdateStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, sid, err := h.statusForm(c)
 	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := h.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	in := StatusInput{Name: c.FormValue("name")}
@@ -138,20 +128,9 @@ func (h *Web) UpdateStatus(c *web.Ctx) error {
 	var limit string
 	in.WIPLimit, limit = formInt(c, "wip_limit")
 	if _, err := h.svc.UpdateStatus(c.Context(), c.P, id, sid, in); err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, verr := h.workflowPage(c, id)
-		if verr != nil {
-			return verr
-		}
-		for i := range vm.Rows {
-			if vm.Rows[i].S.ID == sid {
-				vm.Rows[i].Errs, vm.Rows[i].Name, vm.Rows[i].Limit, vm.Rows[i].Conflict = fe, c.FormValue("name"), limit, conflict
-			}
-		}
-		return c.Render(status, "work/workflow.html", vm)
+		return h.workflowFailed(c, id, sid, err, func(r *workflowRow, fe map[string]string) {
+			r.Errs, r.Name, r.Limit = fe, c.FormValue("name"), limit
+		})
 	}
 	c.Flash("work.workflow_saved")
 	return c.Redirect("/projects/" + pid(id) + "/workflow")
@@ -189,18 +168,8 @@ func (h *Web) AddStatus(c *web.Ctx) error {
 }
 
 func (h *Web) RemoveStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, sid, err := h.statusForm(c)
 	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := h.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	var in RemoveStatusInput
@@ -208,20 +177,9 @@ func (h *Web) RemoveStatus(c *web.Ctx) error {
 	in.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	res, err := h.svc.RemoveStatus(c.Context(), c.P, id, sid, in)
 	if err != nil {
-		fe, conflict, status, ok := c.FormFailure(err)
-		if !ok {
-			return err
-		}
-		vm, verr := h.workflowPage(c, id)
-		if verr != nil {
-			return verr
-		}
-		for i := range vm.Rows {
-			if vm.Rows[i].S.ID == sid {
-				vm.Rows[i].RemErrs, vm.Rows[i].Target, vm.Rows[i].Conflict = fe, in.TargetID, conflict
-			}
-		}
-		return c.Render(status, "work/workflow.html", vm)
+		return h.workflowFailed(c, id, sid, err, func(r *workflowRow, fe map[string]string) {
+			r.RemErrs, r.Target = fe, in.TargetID
+		})
 	}
 	c.Flash("workflow.removed", res.Moved)
 	return c.Redirect("/projects/" + pid(id) + "/workflow")
@@ -247,18 +205,8 @@ func (h *Web) RestoreStatus(c *web.Ctx) error {
 // no-script way to reorder (the page's drag sends the whole order to the
 // API). The form carries the status's version; a stale one is a conflict.
 func (h *Web) MoveStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
+	id, sid, err := h.statusForm(c)
 	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
-	if err != nil {
-		return err
-	}
-	if _, _, err := h.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
-		return err
-	}
-	if err := c.Form(); err != nil {
 		return err
 	}
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
@@ -276,7 +224,7 @@ func (h *Web) MoveStatus(c *web.Ctx) error {
 	}
 	if j >= 0 && j < len(ss) {
 		if ss[i].Version != version {
-			return h.workflowFailed(c, id, sid, apperr.ConflictErr())
+			return h.workflowFailed(c, id, sid, apperr.ConflictErr(), rowErrs)
 		}
 		ss[i], ss[j] = ss[j], ss[i]
 		var in ReorderInput
@@ -284,16 +232,31 @@ func (h *Web) MoveStatus(c *web.Ctx) error {
 			in.Order = append(in.Order, StatusRef{ID: s.ID, Version: s.Version})
 		}
 		if _, err := h.svc.ReorderStatuses(c.Context(), c.P, id, in); err != nil {
-			return h.workflowFailed(c, id, sid, err)
+			return h.workflowFailed(c, id, sid, err, rowErrs)
 		}
 	}
 	c.Flash("workflow.reordered")
 	return c.Redirect("/projects/" + pid(id) + "/workflow")
 }
 
-// workflowFailed re-renders the workflow page with a row's conflict or
-// field errors.
-func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error) error {
+// statusForm reads a status form's project {id} and {sid}, checks that the
+// caller may manage the workflow, then parses the form.
+func (h *Web) statusForm(c *web.Ctx) (id, sid int64, err error) {
+	if id, sid, err = c.ProjectPathID("sid"); err != nil {
+		return 0, 0, err
+	}
+	if _, _, err := h.svc.can(c.Context(), c.P, id, access.WorkflowManage); err != nil {
+		return 0, 0, err
+	}
+	return id, sid, c.Form()
+}
+
+// rowErrs puts field errors on the row's edit form.
+func rowErrs(r *workflowRow, fe map[string]string) { r.Errs = fe }
+
+// workflowFailed re-renders the workflow page with a row's conflict and,
+// through set, its field errors and what was typed.
+func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error, set func(r *workflowRow, fe map[string]string)) error {
 	fe, conflict, status, ok := c.FormFailure(err)
 	if !ok {
 		return err
@@ -304,7 +267,8 @@ func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error) error {
 	}
 	for i := range vm.Rows {
 		if vm.Rows[i].S.ID == sid {
-			vm.Rows[i].Errs, vm.Rows[i].Conflict = fe, conflict
+			set(&vm.Rows[i], fe)
+			vm.Rows[i].Conflict = conflict
 		}
 	}
 	return c.Render(status, "work/workflow.html", vm)
