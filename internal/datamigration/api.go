@@ -68,18 +68,9 @@ func (a *API) CreateObject(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, x[0], ""); err != nil {
-		return err
-	}
-	var in ObjectInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	o, err := a.svc.CreateObject(c.Context(), c.P, x[0], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, o)
+	return web.JSONChange(c, http.StatusCreated, a.sees(c, x[0]), func(in ObjectInput) (Object, error) {
+		return a.svc.CreateObject(c.Context(), c.P, x[0], in)
+	})
 }
 
 func (a *API) Object(c *web.Ctx) error {
@@ -99,18 +90,9 @@ func (a *API) UpdateSpec(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, x[0], ""); err != nil {
-		return err
-	}
-	var in SpecInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	o, err := a.svc.UpdateSpec(c.Context(), c.P, x[0], x[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, o)
+	return web.JSONChange(c, http.StatusOK, a.sees(c, x[0]), func(in SpecInput) (Object, error) {
+		return a.svc.UpdateSpec(c.Context(), c.P, x[0], x[1], in)
+	})
 }
 
 func (a *API) DeleteObject(c *web.Ctx) error {
@@ -238,18 +220,9 @@ func (a *API) DrawSample(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, x[0], ""); err != nil {
-		return err
-	}
-	var in SampleInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	s, err := a.svc.DrawSample(c.Context(), c.P, x[0], x[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, s)
+	return web.JSONChange(c, http.StatusCreated, a.sees(c, x[0]), func(in SampleInput) (Sample, error) {
+		return a.svc.DrawSample(c.Context(), c.P, x[0], x[1], in)
+	})
 }
 
 func (a *API) SignSample(c *web.Ctx) error {
@@ -257,18 +230,9 @@ func (a *API) SignSample(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, x[0], ""); err != nil {
-		return err
-	}
-	var in SignInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	s, err := a.svc.SignSample(c.Context(), c.P, x[0], x[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s)
+	return web.JSONChange(c, http.StatusOK, a.sees(c, x[0]), func(in SignInput) (Sample, error) {
+		return a.svc.SignSample(c.Context(), c.P, x[0], x[1], in)
+	})
 }
 
 func (a *API) Reconciliation(c *web.Ctx) error {
@@ -291,16 +255,16 @@ func (a *API) SaveReconciliation(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.can(c.Context(), c.P, x[0], ""); err != nil {
+	return web.JSONChange(c, http.StatusOK, a.sees(c, x[0]), func(in ReconInput) (*Reconciliation, error) {
+		return a.svc.SaveReconciliation(c.Context(), c.P, x[0], x[1], in)
+	})
+}
+
+// sees is the check a JSON change makes before its body is read: does the
+// caller see project id? (The change checks its own action.)
+func (a *API) sees(c *web.Ctx, id int64) func() error {
+	return func() error {
+		_, err := a.svc.can(c.Context(), c.P, id, "")
 		return err
 	}
-	var in ReconInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	rc, err := a.svc.SaveReconciliation(c.Context(), c.P, x[0], x[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rc)
 }

@@ -203,11 +203,7 @@ type fieldRow struct {
 }
 
 func (h *Web) objectPage(c *web.Ctx) (objectPage, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return objectPage{}, err
-	}
-	oid, err := c.PathID("oid")
+	id, oid, err := c.ProjectPathID("oid")
 	if err != nil {
 		return objectPage{}, err
 	}
@@ -686,11 +682,7 @@ type exampleGroup struct {
 }
 
 func (h *Web) runPage(c *web.Ctx) (runPage, error) {
-	id, err := c.PathID("id")
-	if err != nil {
-		return runPage{}, err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return runPage{}, err
 	}
@@ -876,11 +868,7 @@ type progressMsg struct {
 // the stream re-reads the row (with the viewer's rights) and sends the
 // figures, and ends with "end" when the run has.
 func (h *Web) Events(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -1004,11 +992,7 @@ func (h *Web) DrawSample(c *web.Ctx) error {
 
 // SignSample records a key user's verdict.
 func (h *Web) SignSample(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
@@ -1040,11 +1024,7 @@ func (h *Web) SignSample(c *web.Ctx) error {
 
 // SampleExport downloads a sample's rows with its verdict.
 func (h *Web) SampleExport(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
