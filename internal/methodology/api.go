@@ -161,18 +161,12 @@ func (a *API) ReviewGate(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.Phase(c.Context(), c.P, v[0], v[1]); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := a.svc.Phase(c.Context(), c.P, v[0], v[1])
 		return err
-	}
-	var in GateInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	ph, err := a.svc.ReviewGate(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ph)
+	}, func(in GateInput) (Phase, error) {
+		return a.svc.ReviewGate(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) Milestones(c *web.Ctx) error {
@@ -219,18 +213,12 @@ func (a *API) UpdateMilestone(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.visible(c); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := a.visible(c)
 		return err
-	}
-	var in MilestoneInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	m, err := a.svc.SaveMilestone(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, m)
+	}, func(in MilestoneInput) (Milestone, error) {
+		return a.svc.SaveMilestone(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) Deliverables(c *web.Ctx) error {
@@ -276,18 +264,12 @@ func (a *API) UpdateDeliverable(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.Deliverable(c.Context(), c.P, v[0], v[1]); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := a.svc.Deliverable(c.Context(), c.P, v[0], v[1])
 		return err
-	}
-	var in DeliverableInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	d, err := a.svc.SaveDeliverable(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	}, func(in DeliverableInput) (Deliverable, error) {
+		return a.svc.SaveDeliverable(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) DeliverableAction(action string) web.Handler {
@@ -436,18 +418,12 @@ func (a *API) UpdateStakeholder(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.Stakeholder(c.Context(), c.P, v[0], v[1]); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := a.svc.Stakeholder(c.Context(), c.P, v[0], v[1])
 		return err
-	}
-	var in StakeholderInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	s, err := a.svc.SaveStakeholder(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s)
+	}, func(in StakeholderInput) (Stakeholder, error) {
+		return a.svc.SaveStakeholder(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) DeleteStakeholder(c *web.Ctx) error {
@@ -498,18 +474,12 @@ func (a *API) UpdateResponsibility(c *web.Ctx) error {
 	if _, err := a.visible(c); err != nil {
 		return err
 	}
-	if _, err := getResponsibility(c.Context(), a.svc.db, v[0], v[1]); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := getResponsibility(c.Context(), a.svc.db, v[0], v[1])
 		return err
-	}
-	var in ResponsibilityInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	r, err := a.svc.SaveResponsibility(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	}, func(in ResponsibilityInput) (Responsibility, error) {
+		return a.svc.SaveResponsibility(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) DeleteResponsibility(c *web.Ctx) error {
@@ -562,18 +532,12 @@ func (a *API) UpdateActivity(c *web.Ctx) error {
 	if _, err := a.visible(c); err != nil {
 		return err
 	}
-	if _, err := getActivity(c.Context(), a.svc.db, v[0], v[1]); err != nil {
+	return web.JSONChange(c, http.StatusOK, func() error {
+		_, err := getActivity(c.Context(), a.svc.db, v[0], v[1])
 		return err
-	}
-	var in RACIInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	act, err := a.svc.SaveActivity(c.Context(), c.P, v[0], v[1], in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, act)
+	}, func(in RACIInput) (RACIActivity, error) {
+		return a.svc.SaveActivity(c.Context(), c.P, v[0], v[1], in)
+	})
 }
 
 func (a *API) DeleteActivity(c *web.Ctx) error {
