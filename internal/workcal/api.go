@@ -35,24 +35,24 @@ func (a *API) Year(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, y)
 }
 
+// sees is the check before a day change reads its body: does the caller
+// read the calendar of project id (0: the instance's)?
+func (a *API) sees(c *web.Ctx, id int64) func() error {
+	return func() error {
+		_, err := a.svc.access(c.Context(), c.P, id)
+		return err
+	}
+}
+
 func (a *API) SetDay(c *web.Ctx) error {
 	id, err := a.projectID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in DayInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	in.Day = c.R.PathValue("day")
-	cell, err := a.svc.SetDay(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cell)
+	return web.JSONChange(c, http.StatusOK, a.sees(c, id), func(in DayInput) (Cell, error) {
+		in.Day = c.R.PathValue("day")
+		return a.svc.SetDay(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) ResetDay(c *web.Ctx) error {
@@ -60,18 +60,9 @@ func (a *API) ResetDay(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.access(c.Context(), c.P, id); err != nil {
-		return err
-	}
-	var in ResetInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	cell, err := a.svc.ResetDay(c.Context(), c.P, id, c.R.PathValue("day"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cell)
+	return web.JSONChange(c, http.StatusOK, a.sees(c, id), func(in ResetInput) (Cell, error) {
+		return a.svc.ResetDay(c.Context(), c.P, id, c.R.PathValue("day"), in)
+	})
 }
 
 // OffCalendar lists a project's open tasks dated on days off in a year.
