@@ -155,11 +155,7 @@ func (h *Web) EditStakeholder(c *web.Ctx) error {
 
 // UpdateStakeholder saves an entry.
 func (h *Web) UpdateStakeholder(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
@@ -185,11 +181,7 @@ func (h *Web) UpdateStakeholder(c *web.Ctx) error {
 
 // DeleteStakeholder removes an entry.
 func (h *Web) DeleteStakeholder(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
@@ -289,11 +281,7 @@ func (h *Web) SaveResponsibility(c *web.Ctx) error {
 
 // DeleteResponsibility removes a responsibility.
 func (h *Web) DeleteResponsibility(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	rid, err := c.PathID("rid")
+	id, rid, err := c.ProjectPathID("rid")
 	if err != nil {
 		return err
 	}
@@ -522,11 +510,7 @@ func (h *Web) AddActivity(c *web.Ctx) error {
 
 // DeleteActivity removes a row.
 func (h *Web) DeleteActivity(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	aid, err := c.PathID("aid")
+	id, aid, err := c.ProjectPathID("aid")
 	if err != nil {
 		return err
 	}

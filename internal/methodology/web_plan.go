@@ -232,11 +232,7 @@ func (h *Web) EditMilestone(c *web.Ctx) error {
 
 // UpdateMilestone saves it; a stale form gets the conflict notice.
 func (h *Web) UpdateMilestone(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	mid, err := c.PathID("mid")
+	id, mid, err := c.ProjectPathID("mid")
 	if err != nil {
 		return err
 	}
@@ -307,11 +303,7 @@ func (h *Web) Gate(c *web.Ctx) error {
 
 // ReviewGate records the PM's decision.
 func (h *Web) ReviewGate(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	pid, err := c.PathID("pid")
+	id, pid, err := c.ProjectPathID("pid")
 	if err != nil {
 		return err
 	}
@@ -528,11 +520,7 @@ func (h *Web) EditDeliverable(c *web.Ctx) error {
 
 // UpdateDeliverable saves a deliverable's form.
 func (h *Web) UpdateDeliverable(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	did, err := c.PathID("did")
+	id, did, err := c.ProjectPathID("did")
 	if err != nil {
 		return err
 	}
@@ -559,11 +547,7 @@ func (h *Web) UpdateDeliverable(c *web.Ctx) error {
 // DeliverableAction submits (vendor), accepts or rejects (customer PM).
 func (h *Web) DeliverableAction(action string) web.Handler {
 	return func(c *web.Ctx) error {
-		id, err := c.PathID("id")
-		if err != nil {
-			return err
-		}
-		did, err := c.PathID("did")
+		id, did, err := c.ProjectPathID("did")
 		if err != nil {
 			return err
 		}
