@@ -234,11 +234,7 @@ func (a *API) AddDependency(c *web.Ctx) error {
 }
 
 func (a *API) RemoveDependency(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	did, err := c.PathID("did")
+	id, did, err := c.ProjectPathID("did")
 	if err != nil {
 		return err
 	}

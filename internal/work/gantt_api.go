@@ -30,11 +30,7 @@ func (a *GanttAPI) Schedule(c *web.Ctx) error {
 
 // Reschedule is POST /api/v1/projects/{id}/tasks/{tid}/reschedule.
 func (a *GanttAPI) Reschedule(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	tid, err := c.PathID("tid")
+	id, tid, err := c.ProjectPathID("tid")
 	if err != nil {
 		return err
 	}

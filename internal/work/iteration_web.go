@@ -167,11 +167,7 @@ func (h *IterationWeb) Assign(c *web.Ctx) error {
 
 // Show is one iteration: tasks by status, burndown, capacity, close form.
 func (h *IterationWeb) Show(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	iid, err := c.PathID("iid")
+	id, iid, err := c.ProjectPathID("iid")
 	if err != nil {
 		return err
 	}
@@ -230,11 +226,7 @@ func (h *IterationWeb) show(c *web.Ctx, id, iid int64) (iterationPage, error) {
 
 // Close is the page form that closes an iteration.
 func (h *IterationWeb) Close(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	iid, err := c.PathID("iid")
+	id, iid, err := c.ProjectPathID("iid")
 	if err != nil {
 		return err
 	}

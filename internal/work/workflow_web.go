@@ -186,11 +186,7 @@ func (h *Web) RemoveStatus(c *web.Ctx) error {
 }
 
 func (h *Web) RestoreStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
@@ -339,11 +335,7 @@ func (a *API) RemovedStatuses(c *web.Ctx) error {
 }
 
 func (a *API) RestoreStatus(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	sid, err := c.PathID("sid")
+	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
