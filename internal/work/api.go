@@ -104,20 +104,9 @@ func (a *API) Create(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// Permission before the body: a caller who may not create learns
-	// nothing from how their input would have been judged.
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.TaskCreate); err != nil {
-		return err
-	}
-	var in Input
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	t, err := a.svc.Create(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
+	return web.JSONChange(c, http.StatusCreated, a.may(c, id, access.TaskCreate), func(in Input) (Task, error) {
+		return a.svc.Create(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) Update(c *web.Ctx) error {
@@ -179,18 +168,9 @@ func (a *API) Move(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.TaskEdit); err != nil {
-		return err
-	}
-	var in MoveInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	t, err := a.svc.Move(c.Context(), c.P, id, tid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return web.JSONChange(c, http.StatusOK, a.may(c, id, access.TaskEdit), func(in MoveInput) (Task, error) {
+		return a.svc.Move(c.Context(), c.P, id, tid, in)
+	})
 }
 
 func (a *API) Dependencies(c *web.Ctx) error {
@@ -219,18 +199,9 @@ func (a *API) AddDependency(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.svc.can(c.Context(), c.P, id, access.TaskEdit); err != nil {
-		return err
-	}
-	var in DepInput
-	if err := c.DecodeJSON(&in); err != nil {
-		return err
-	}
-	d, err := a.svc.AddDependency(c.Context(), c.P, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
+	return web.JSONChange(c, http.StatusCreated, a.may(c, id, access.TaskEdit), func(in DepInput) (Dependency, error) {
+		return a.svc.AddDependency(c.Context(), c.P, id, in)
+	})
 }
 
 func (a *API) RemoveDependency(c *web.Ctx) error {
@@ -260,12 +231,22 @@ func (a *API) Workflow(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, ss)
 }
 
+// may is the check a JSON change makes before its body is read: may the
+// caller do act in project id? A caller who may not learns nothing from
+// how their input would have been judged.
+func (a *API) may(c *web.Ctx, id int64, act access.Action) func() error {
+	return func() error {
+		_, _, err := a.svc.can(c.Context(), c.P, id, act)
+		return err
+	}
+}
+
 func (a *API) UpdateStatus(c *web.Ctx) error {
 	id, sid, err := c.ProjectPathID("sid")
 	if err != nil {
 		return err
 	}
-	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in StatusInput) (Status, error) {
+	return web.JSONChange(c, http.StatusOK, a.may(c, id, access.WorkflowManage), func(in StatusInput) (Status, error) {
 		st, err := a.svc.UpdateStatus(c.Context(), c.P, id, sid, in)
 		st.Name = st.Label(func(k string) string { return c.T(k) })
 		return st, err

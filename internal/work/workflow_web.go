@@ -272,21 +272,12 @@ func (h *Web) workflowFailed(c *web.Ctx, id, sid int64, err error, set func(r *w
 
 // ----- JSON -----
 
-// manageWorkflow is the check a workflow change makes before its body is
-// read: may the caller manage project id's workflow?
-func (a *API) manageWorkflow(c *web.Ctx, id int64) func() error {
-	return func() error {
-		_, _, err := a.svc.can(c.Context(), c.P, id, access.WorkflowManage)
-		return err
-	}
-}
-
 func (a *API) AddStatus(c *web.Ctx) error {
 	id, err := c.PathID("id")
 	if err != nil {
 		return err
 	}
-	return web.JSONChange(c, http.StatusCreated, a.manageWorkflow(c, id), func(in NewStatusInput) (Status, error) {
+	return web.JSONChange(c, http.StatusCreated, a.may(c, id, access.WorkflowManage), func(in NewStatusInput) (Status, error) {
 		st, err := a.svc.AddStatus(c.Context(), c.P, id, in)
 		st.Name = st.Label(func(k string) string { return c.T(k) })
 		return st, err
@@ -298,7 +289,7 @@ func (a *API) ReorderStatuses(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in ReorderInput) ([]Status, error) {
+	return web.JSONChange(c, http.StatusOK, a.may(c, id, access.WorkflowManage), func(in ReorderInput) ([]Status, error) {
 		ss, err := a.svc.ReorderStatuses(c.Context(), c.P, id, in)
 		for i := range ss {
 			ss[i].Name = ss[i].Label(func(k string) string { return c.T(k) })
@@ -312,7 +303,7 @@ func (a *API) RemoveStatus(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.JSONChange(c, http.StatusOK, a.manageWorkflow(c, id), func(in RemoveStatusInput) (Removal, error) {
+	return web.JSONChange(c, http.StatusOK, a.may(c, id, access.WorkflowManage), func(in RemoveStatusInput) (Removal, error) {
 		res, err := a.svc.RemoveStatus(c.Context(), c.P, id, sid, in)
 		res.Status.Name = res.Status.Label(func(k string) string { return c.T(k) })
 		return res, err
