@@ -237,18 +237,9 @@ func (s *Service) SetCapacity(ctx context.Context, p *access.Principal, projectI
 	}
 	var out Iteration
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID, true); err != nil {
-			return err
-		}
-		before, err := loadIteration(ctx, tx, projectID, id)
+		before, err := changeableIteration(ctx, tx, projectID, id, in.Version)
 		if err != nil {
 			return err
-		}
-		if before.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		if before.Status == IterClosed {
-			return apperr.New(apperr.Conflict, "iterations.closed")
 		}
 		ids := make([]int64, 0, len(avail))
 		for uid := range avail {

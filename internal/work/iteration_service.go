@@ -144,18 +144,9 @@ func (s *Service) UpdateIteration(ctx context.Context, p *access.Principal, proj
 	}
 	var out Iteration
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID, true); err != nil {
-			return err
-		}
-		before, err := loadIteration(ctx, tx, projectID, id)
+		before, err := changeableIteration(ctx, tx, projectID, id, in.Version)
 		if err != nil {
 			return err
-		}
-		if before.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		if before.Status == IterClosed {
-			return apperr.New(apperr.Conflict, "iterations.closed")
 		}
 		res, err := tx.Exec(ctx, `UPDATE iterations SET name = ?, start_date = ?, end_date = ?, goal = ?, focus_pct = ?, updated_ms = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			in.Name, in.StartDate, in.EndDate, in.Goal, in.FocusPct, db.Now(), id, in.Version)
@@ -244,18 +235,9 @@ func (s *Service) CloseIteration(ctx context.Context, p *access.Principal, proje
 	}
 	var out Iteration
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := writable(ctx, tx, projectID, true); err != nil {
-			return err
-		}
-		before, err := loadIteration(ctx, tx, projectID, id)
+		before, err := changeableIteration(ctx, tx, projectID, id, in.Version)
 		if err != nil {
 			return err
-		}
-		if before.Version != in.Version {
-			return apperr.ConflictErr()
-		}
-		if before.Status == IterClosed {
-			return apperr.New(apperr.Conflict, "iterations.closed")
 		}
 		var target any
 		if in.MoveTo != 0 {
@@ -399,4 +381,24 @@ func (s *Service) Velocity(ctx context.Context, p *access.Principal, projectID i
 		}
 	}
 	return out, nil
+}
+
+// changeableIteration loads iteration id for a change at version: the project
+// must be writable, the version current (else 409) and the iteration not
+// closed.
+func changeableIteration(ctx context.Context, tx *db.Tx, projectID, id, version int64) (Iteration, error) {
+	if err := writable(ctx, tx, projectID, true); err != nil {
+		return Iteration{}, err
+	}
+	before, err := loadIteration(ctx, tx, projectID, id)
+	if err != nil {
+		return Iteration{}, err
+	}
+	if before.Version != version {
+		return Iteration{}, apperr.ConflictErr()
+	}
+	if before.Status == IterClosed {
+		return Iteration{}, apperr.New(apperr.Conflict, "iterations.closed")
+	}
+	return before, nil
 }

@@ -159,6 +159,14 @@ func TestIterationLifecycle(t *testing.T) {
 		}
 		_, err = e.App.Work.AssignTasks(ctx, p(e, apptest.PM), a, work.AssignInput{TaskIDs: []int64{t2.ID}, IterationID: it.ID})
 		wantField(t, "assign to closed", err, "iteration_id")
+		_, err = e.App.Work.UpdateIteration(ctx, p(e, apptest.PM), a, it.ID, work.IterationInput{Name: "冲刺一", StartDate: start, Version: closed.Version})
+		if apperr.As(err).Key != "iterations.closed" {
+			t.Fatalf("update of a closed iteration: %v", err)
+		}
+		_, err = e.App.Work.SetCapacity(ctx, p(e, apptest.PM), a, it.ID, work.CapacityInput{Version: closed.Version})
+		if apperr.As(err).Key != "iterations.closed" {
+			t.Fatalf("capacity of a closed iteration: %v", err)
+		}
 		v, err := e.App.Work.Velocity(ctx, p(e, apptest.PM), a)
 		if err != nil || len(v) != 1 || v[0].DoneMin != 300 {
 			t.Fatal(v, err)
