@@ -65,21 +65,23 @@ func (a *API) ResetDay(c *web.Ctx) error {
 	})
 }
 
+// projectYear reads a project's {id} from the path, then ?year=.
+func projectYear(c *web.Ctx) (id int64, year int, err error) {
+	if id, err = c.PathID("id"); err != nil {
+		return 0, 0, err
+	}
+	year, err = ParseYear(c.R.URL.Query().Get("year"))
+	return id, year, err
+}
+
 // OffCalendar lists a project's open tasks dated on days off in a year.
 func (a *API) OffCalendar(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	year, err := ParseYear(c.R.URL.Query().Get("year"))
+	id, year, err := projectYear(c)
 	if err != nil {
 		return err
 	}
 	ts, err := a.svc.OffCalendar(c.Context(), c.P, id, year)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ts)
+	return web.Reply(c, http.StatusOK, ts, err)
 }
 
 // OffDayDoc documents the items of the off-calendar list.
@@ -88,17 +90,10 @@ type OffDayDoc = work.OffDay
 // RescheduleOffDays moves every open task of the year that starts on a day
 // off to the next working day (the Gantt's reschedule, successors pushed).
 func (a *API) RescheduleOffDays(c *web.Ctx) error {
-	id, err := c.PathID("id")
-	if err != nil {
-		return err
-	}
-	year, err := ParseYear(c.R.URL.Query().Get("year"))
+	id, year, err := projectYear(c)
 	if err != nil {
 		return err
 	}
 	res, err := a.svc.RescheduleOffDays(c.Context(), c.P, id, year)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return web.Reply(c, http.StatusOK, res, err)
 }
