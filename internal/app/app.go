@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golive/internal/access"
@@ -52,27 +53,28 @@ type App struct {
 	// Modules beyond the project core.
 	Methodology *methodology.Service
 	Work        *work.Service
-	// ----- data migration (internal/datamigration) -----
+	// Data migration (internal/datamigration).
 	DataMigration *datamigration.Service
-	// ----- end data migration -----
 
 	// Research: questionnaires, interviews, observations (internal/research).
 	Research *research.Service
 
 	WorkCal *workcal.Service // working calendar per project (editing)
 	// Funds is the fund centre (internal/funds): contracts, payment milestones, receivables.
-	Funds     *funds.Service
-	stopFunds context.CancelFunc
-	Finance   *finance.Service // labor records, rates, budgets, expenses, actual cost
+	Funds   *funds.Service
+	Finance *finance.Service // labor records, rates, budgets, expenses, actual cost
 	// Cost centre (internal/costcentre): EVM, overrun alerts, portfolio finance.
 	CostCentre *costcentre.Service
 	// Live carries change notices to board viewers (across processes on PostgreSQL).
 	Live *live.Broker
 	// Discuss (comments, attachments) and Notify (notifications centre, mail outbox).
-	Discuss    *discuss.Service
-	Notify     *notify.Service
-	stopMailer context.CancelFunc
-	handler    http.Handler
+	Discuss *discuss.Service
+	Notify  *notify.Service
+	// Periodic work (mail sender, overdue payments, cost alerts) runs under
+	// one context; Close cancels it and waits before closing the database.
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
+	handler        http.Handler
 	// Requirements (internal/requirement): pool, review, matrix, functions, traceability.
 	Requirements *requirement.Service
 	// Change control and requirement baselines (internal/change).
@@ -117,7 +119,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	a.Trash = trash.NewService()
 	a.Trash.Register("project", project.TrashSource{S: a.Projects})
 	a.Trash.Register("task", work.TrashSource{S: a.Work})
-	// ----- discuss + notify: platform services; modules register resolvers -----
+	// Discuss + notify: platform services; modules register resolvers.
 	a.Notify = notify.NewService(d, cfg.PublicURL())
 	a.Notify.SetMailer(&notify.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword})
 	a.Discuss = discuss.NewService(d, a.Audit, a.Notify)
@@ -172,26 +174,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 		}
 	}
 	a.Work.SetLive(a.Live)
-	// ----- data migration (internal/datamigration) -----
+	// Data migration (internal/datamigration).
 	// Runs spool files in the data directory and report progress through
 	// the live broker, so a page on another process can follow them.
 	a.DataMigration = datamigration.NewService(d, a.Audit, a.Projects, a.Live, log, filepath.Join(cfg.DataDir, "tmp"))
 	a.Trash.Register("dm_object", datamigration.TrashSource{S: a.DataMigration})
-	// ----- end data migration -----
-	// ----- fund centre (internal/funds) -----
+	// Fund centre (internal/funds).
 	a.Funds = funds.NewService(d, a.Audit, a.Projects, a.Notify, log)
 	a.Trash.Register("fund_contract", funds.ContractTrash{S: a.Funds})
 	a.Trash.Register("fund_invoice", funds.InvoiceTrash{S: a.Funds})
 	a.Trash.Register("fund_receipt", funds.ReceiptTrash{S: a.Funds})
-	// ----- end fund centre -----
-	// ----- requirements (internal/requirement) -----
+	// Requirements (internal/requirement).
 	a.Requirements = requirement.NewService(d, a.Audit, a.Projects, a.Work)
 	a.Requirements.SetNotify(a.Notify)
 	a.Discuss.Register(requirement.DiscussKind, a.Requirements.DiscussTarget)
 	a.Trash.Register("requirement", requirement.TrashSource{S: a.Requirements})
 	a.Trash.Register("req_function", requirement.FunctionTrashSource{S: a.Requirements})
-	// ----- end requirements -----
-	// ----- research (internal/research) -----
+	// Research (internal/research).
 	// A sentence of an interview or an answer to a questionnaire becomes a
 	// draft requirement in the pool, linking back to where it was said.
 	a.Research = research.NewService(d, a.Audit, a.Projects, a.Notify)
@@ -208,8 +207,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 		d.Close()
 		return nil, fmt.Errorf("research templates: %w", err)
 	}
-	// ----- end research -----
-	// ----- change control (internal/change) -----
+	// Change control (internal/change).
 	a.Change = change.NewService(d, a.Audit, a.Projects, a.Notify, change.NewPool(a.Requirements))
 	a.Discuss.Register(change.DiscussKind, a.Change.DiscussTarget)
 	a.Requirements.RegisterTrace("change_request", "change.trace_label", a.Change.Trace)
@@ -223,8 +221,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 			log.Warn("budget revision from a change request", "project", ev.ProjectID, "change", ev.Number, "err", err)
 		}
 	})
-	// ----- end change control -----
-	// ----- cost centre (internal/costcentre) -----
+	// Cost centre (internal/costcentre).
 	a.CostCentre = costcentre.NewService(d, a.Audit, a.Projects, a.Notify)
 	a.CostCentre.SetSources(costCentreSources(a))
 	a.Funds.SetPlannedCosts(a.CostCentre.PlannedCosts) // cash-flow forecast: planned cost per month from PV
@@ -235,7 +232,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 			log.Warn("cost alerts after a finance decision", "project", projectID, "err", err)
 		}
 	})
-	// ----- end cost centre -----
 	// The built-in implementation template is data: inserted on first
 	// start, refreshed when a release changes it.
 	if err := a.Methodology.EnsureBuiltin(ctx); err != nil {
@@ -244,15 +240,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	}
 	a.routes(views)
 	a.handler = a.Server.Handler(a.Metrics)
-	// The mail sender runs only when SMTP is configured; Close stops it.
-	mctx, stop := context.WithCancel(context.Background())
-	a.stopMailer = stop
-	go a.Notify.Run(mctx, log)
-	// Overdue payment alerts: once a day per milestone (internal/funds).
-	fctx, fstop := context.WithCancel(context.Background())
-	a.stopFunds = fstop
-	go a.Funds.RunDaily(fctx, log)
-	go a.CostCentre.RunAlerts(mctx, log, 10*time.Minute) // overrun alerts of active projects
+	bg, stop := context.WithCancel(context.Background())
+	a.stopBackground = stop
+	for _, run := range []func(context.Context){
+		func(ctx context.Context) { a.Notify.Run(ctx, log) },                           // returns at once without SMTP
+		func(ctx context.Context) { a.Funds.RunDaily(ctx, log) },                       // overdue payment alerts, hourly
+		func(ctx context.Context) { a.CostCentre.RunAlerts(ctx, log, 10*time.Minute) }, // overrun alerts of active projects
+	} {
+		a.background.Add(1)
+		go func() {
+			defer a.background.Done()
+			run(bg)
+		}()
+	}
 
 	if opt.Bootstrap {
 		pw, created, err := a.Auth.Bootstrap(ctx, "实施服务商", cfg.AdminEmail)
@@ -272,11 +272,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Close ends live streams and releases the database.
 func (a *App) Close() error {
-	if a.stopMailer != nil {
-		a.stopMailer()
-	}
-	if a.stopFunds != nil {
-		a.stopFunds()
+	if a.stopBackground != nil {
+		a.stopBackground()
+		a.background.Wait()
 	}
 	if a.DataMigration != nil {
 		a.DataMigration.Shutdown()
