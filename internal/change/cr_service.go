@@ -101,9 +101,11 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int
 		if !live {
 			f.Add("requested_by", "change.not_member")
 		}
+		internal := p.Can(m, access.InternalView) // a customer links only tasks they may see
 		for _, t := range in.TaskIDs {
 			var one int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ? AND project_id = ? AND deleted_ms IS NULL`, t, projectID).Scan(&one); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ? AND project_id = ? AND deleted_ms IS NULL AND (customer_visible = ? OR ?)`,
+				t, projectID, true, internal).Scan(&one); err != nil {
 				return err
 			}
 			if one == 0 {

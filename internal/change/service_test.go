@@ -421,3 +421,25 @@ func TestDecisionInputIsStoredTrimmed(t *testing.T) {
 		}
 	})
 }
+
+// A customer may not link an internal task to a change request (the
+// answer would tell them the task exists); the vendor may.
+func TestCustomerCannotLinkInternalTask(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleMajority, 1)
+		var tid int64
+		if err := e.App.DB.Tx(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO tasks (project_id, number, title, status, customer_visible, created_ms, updated_ms) VALUES (?, 9001, '内部调优', 'todo', ?, 1, 1) RETURNING id`,
+				x.a, false).Scan(&tid)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := x.svc.Create(ctx, x.p(apptest.KeyUser), x.a, change.CRInput{Title: "客户变更", TaskIDs: []int64{tid}})
+		if apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("a key user linked an internal task: %v", err)
+		}
+		if _, err := x.svc.Create(ctx, x.p(apptest.PM), x.a, change.CRInput{Title: "内部变更", TaskIDs: []int64{tid}}); err != nil {
+			t.Errorf("the PM links an internal task: %v", err)
+		}
+	})
+}
