@@ -55,7 +55,26 @@ func (s *Service) Get(ctx context.Context, p *access.Principal, projectID, id in
 		return CR{}, apperr.Wrap(err)
 	}
 	redactCR(p, m, &c)
+	s.hideInternalItems(ctx, p, &c)
 	return c, nil
+}
+
+// hideInternalItems blanks, for a customer, the title and proposed values
+// of items touching an internal requirement (a vendor's request may touch
+// one; a customer never learns what it says).
+func (s *Service) hideInternalItems(ctx context.Context, p *access.Principal, c *CR) {
+	vis, ok := s.pool.(interface {
+		CustomerVisible(ctx context.Context, q db.Q, projectID, id int64) bool
+	})
+	if !ok || p.Vendor {
+		return
+	}
+	for i := range c.Items {
+		it := &c.Items[i]
+		if it.Target == "requirement" && it.Op != "add" && !vis.CustomerVisible(ctx, s.db, c.ProjectID, it.TargetID) {
+			it.Label, it.Values = "", Values{}
+		}
+	}
 }
 
 // Create opens a change request: numbered CR-001…, the board as it now

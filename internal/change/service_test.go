@@ -26,6 +26,7 @@ type fakePool struct {
 	nextReq int
 	nextFn  int
 	applied []change.Item
+	hidden  map[int64]bool // requirements customers may not see
 }
 
 func newFakePool() *fakePool {
@@ -40,6 +41,12 @@ func newFakePool() *fakePool {
 }
 
 func (f *fakePool) Changing() string { return "changing" }
+
+func (f *fakePool) CustomerVisible(_ context.Context, _ db.Q, _, id int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.hidden[id]
+}
 
 func (f *fakePool) Content(context.Context, *access.Principal, int64) (change.Content, error) {
 	f.mu.Lock()
@@ -440,6 +447,27 @@ func TestCustomerCannotLinkInternalTask(t *testing.T) {
 		}
 		if _, err := x.svc.Create(ctx, x.p(apptest.PM), x.a, change.CRInput{Title: "内部变更", TaskIDs: []int64{tid}}); err != nil {
 			t.Errorf("the PM links an internal task: %v", err)
+		}
+	})
+}
+
+// A customer reading a vendor's request that touches an internal
+// requirement sees neither its title nor the proposed values.
+func TestCustomerDoesNotSeeInternalRequirementInCR(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleMajority, 1)
+		x.pool.hidden = map[int64]bool{2: true}
+		cr, err := x.svc.Create(ctx, x.p(apptest.PM), x.a, change.CRInput{Title: "内部调整", Items: []change.ItemInput{
+			{Target: "requirement", Op: "change", TargetID: 2, Values: change.Values{Title: "内部口径", Priority: "should", Value: 3, Effort: 2}}}})
+		if err != nil || len(cr.Items) != 1 || cr.Items[0].Label != "安全库存预警" {
+			t.Fatalf("create: %v %+v", err, cr.Items)
+		}
+		got, err := x.svc.Get(ctx, x.p(apptest.KeyUser), x.a, cr.ID)
+		if err != nil || len(got.Items) != 1 {
+			t.Fatalf("get: %v %+v", err, got.Items)
+		}
+		if got.Items[0].Label != "" || got.Items[0].Values.Title != "" {
+			t.Errorf("a key user sees an internal requirement: %+v", got.Items[0])
 		}
 	})
 }
