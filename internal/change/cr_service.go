@@ -55,7 +55,26 @@ func (s *Service) Get(ctx context.Context, p *access.Principal, projectID, id in
 		return CR{}, apperr.Wrap(err)
 	}
 	redactCR(p, m, &c)
+	s.hideInternalItems(ctx, p, &c)
 	return c, nil
+}
+
+// hideInternalItems blanks, for a customer, the title and proposed values
+// of items touching an internal requirement (a vendor's request may touch
+// one; a customer never learns what it says).
+func (s *Service) hideInternalItems(ctx context.Context, p *access.Principal, c *CR) {
+	vis, ok := s.pool.(interface {
+		CustomerVisible(ctx context.Context, q db.Q, projectID, id int64) bool
+	})
+	if !ok || p.Vendor {
+		return
+	}
+	for i := range c.Items {
+		it := &c.Items[i]
+		if it.Target == "requirement" && it.Op != "add" && !vis.CustomerVisible(ctx, s.db, c.ProjectID, it.TargetID) {
+			it.Label, it.Values = "", Values{}
+		}
+	}
 }
 
 // Create opens a change request: numbered CR-001…, the board as it now
@@ -101,9 +120,11 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, projectID int
 		if !live {
 			f.Add("requested_by", "change.not_member")
 		}
+		internal := p.Can(m, access.InternalView) // a customer links only tasks they may see
 		for _, t := range in.TaskIDs {
 			var one int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ? AND project_id = ? AND deleted_ms IS NULL`, t, projectID).Scan(&one); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ? AND project_id = ? AND deleted_ms IS NULL AND (customer_visible = ? OR ?)`,
+				t, projectID, true, internal).Scan(&one); err != nil {
 				return err
 			}
 			if one == 0 {

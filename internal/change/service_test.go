@@ -26,6 +26,7 @@ type fakePool struct {
 	nextReq int
 	nextFn  int
 	applied []change.Item
+	hidden  map[int64]bool // requirements customers may not see
 }
 
 func newFakePool() *fakePool {
@@ -40,6 +41,12 @@ func newFakePool() *fakePool {
 }
 
 func (f *fakePool) Changing() string { return "changing" }
+
+func (f *fakePool) CustomerVisible(_ context.Context, _ db.Q, _, id int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.hidden[id]
+}
 
 func (f *fakePool) Content(context.Context, *access.Principal, int64) (change.Content, error) {
 	f.mu.Lock()
@@ -418,6 +425,49 @@ func TestDecisionInputIsStoredTrimmed(t *testing.T) {
 		v, err = x.svc.Vote(ctx, pm, x.a, v.ID, change.VoteInput{Vote: change.VoteReject, Comment: "  成本过高  "})
 		if err != nil || len(v.Votes) != 1 || v.Votes[0].Comment != "成本过高" {
 			t.Fatalf("vote: %v %+v", err, v.Votes)
+		}
+	})
+}
+
+// A customer may not link an internal task to a change request (the
+// answer would tell them the task exists); the vendor may.
+func TestCustomerCannotLinkInternalTask(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleMajority, 1)
+		var tid int64
+		if err := e.App.DB.Tx(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO tasks (project_id, number, title, status, customer_visible, created_ms, updated_ms) VALUES (?, 9001, '内部调优', 'todo', ?, 1, 1) RETURNING id`,
+				x.a, false).Scan(&tid)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := x.svc.Create(ctx, x.p(apptest.KeyUser), x.a, change.CRInput{Title: "客户变更", TaskIDs: []int64{tid}})
+		if apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("a key user linked an internal task: %v", err)
+		}
+		if _, err := x.svc.Create(ctx, x.p(apptest.PM), x.a, change.CRInput{Title: "内部变更", TaskIDs: []int64{tid}}); err != nil {
+			t.Errorf("the PM links an internal task: %v", err)
+		}
+	})
+}
+
+// A customer reading a vendor's request that touches an internal
+// requirement sees neither its title nor the proposed values.
+func TestCustomerDoesNotSeeInternalRequirementInCR(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		x := setup(t, e, change.RuleMajority, 1)
+		x.pool.hidden = map[int64]bool{2: true}
+		cr, err := x.svc.Create(ctx, x.p(apptest.PM), x.a, change.CRInput{Title: "内部调整", Items: []change.ItemInput{
+			{Target: "requirement", Op: "change", TargetID: 2, Values: change.Values{Title: "内部口径", Priority: "should", Value: 3, Effort: 2}}}})
+		if err != nil || len(cr.Items) != 1 || cr.Items[0].Label != "安全库存预警" {
+			t.Fatalf("create: %v %+v", err, cr.Items)
+		}
+		got, err := x.svc.Get(ctx, x.p(apptest.KeyUser), x.a, cr.ID)
+		if err != nil || len(got.Items) != 1 {
+			t.Fatalf("get: %v %+v", err, got.Items)
+		}
+		if got.Items[0].Label != "" || got.Items[0].Values.Title != "" {
+			t.Errorf("a key user sees an internal requirement: %+v", got.Items[0])
 		}
 	})
 }
