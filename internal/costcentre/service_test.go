@@ -252,6 +252,11 @@ func TestPortfolioAndPlannedCosts(t *testing.T) {
 		if _, err := svc.Portfolio(ctx, e.Users[apptest.Admin].P, costcentre.PortfolioFilter{Status: "closed"}); !apperr.As(err).HasField("status") {
 			t.Errorf("bad status: %v", err)
 		}
+		for _, q := range []string{"a\x00b", "\xff\xfe"} {
+			if _, err := svc.Portfolio(ctx, e.Users[apptest.Admin].P, costcentre.PortfolioFilter{Q: q}); !apperr.As(err).HasField("q") {
+				t.Errorf("search %q: %v", q, err)
+			}
+		}
 		if _, err := svc.Portfolio(ctx, e.Users[apptest.Developer].P, costcentre.PortfolioFilter{}); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Errorf("developer: %v", err)
 		}
