@@ -97,8 +97,12 @@ func (s *Service) SaveSettings(ctx context.Context, p *access.Principal, project
 			return err
 		}
 		out = Settings{CPIThresholdPct: in.CPIThresholdPct, AheadPoints: in.AheadPoints, Version: in.Version + 1}
+		var name string // the audit log shows the project's name, in no language
+		if err := tx.QueryRow(ctx, `SELECT name FROM projects WHERE id = ?`, projectID).Scan(&name); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "costcentre_settings", EntityID: projectID,
-			Action: "update", Summary: "alert thresholds", Before: old, After: out, Internal: true})
+			Action: "update", Summary: name, Before: old, After: out, Internal: true})
 	})
 	return out, err
 }

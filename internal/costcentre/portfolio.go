@@ -11,6 +11,7 @@ import (
 	"golive/internal/calendar"
 	"golive/internal/costcentre/evm"
 	"golive/internal/db"
+	"golive/internal/validate"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -47,6 +48,12 @@ func (f *PortfolioFilter) Validate() error {
 	f.Q = strings.TrimSpace(f.Q)
 	if len([]rune(f.Q)) > 100 {
 		return apperr.InvalidField("q", "costcentre.err.q_long", 100)
+	}
+	// NUL bytes and invalid UTF-8 would reach PostgreSQL's LIKE as a 500.
+	var fs apperr.Fields
+	validate.Line(&fs, "q", &f.Q, 0, 100)
+	if err := fs.Err(); err != nil {
+		return err
 	}
 	switch f.Status {
 	case "", "active", "archived":

@@ -227,6 +227,11 @@ func TestSettingsValidateAndConflict(t *testing.T) {
 		if err := e.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'costcentre_settings' AND project_id = ?`, a).Scan(&n); err != nil || n != 2 {
 			t.Errorf("audit rows %d %v", n, err)
 		}
+		// The audit log names the project, not an English label.
+		var summary string
+		if err := e.App.DB.QueryRow(ctx, `SELECT summary FROM audit_log WHERE entity = 'costcentre_settings' AND project_id = ? ORDER BY id DESC LIMIT 1`, a).Scan(&summary); err != nil || summary != e.ProjectA.Name {
+			t.Errorf("audit summary %q, want %q (%v)", summary, e.ProjectA.Name, err)
+		}
 	})
 }
 
@@ -251,6 +256,11 @@ func TestPortfolioAndPlannedCosts(t *testing.T) {
 		}
 		if _, err := svc.Portfolio(ctx, e.Users[apptest.Admin].P, costcentre.PortfolioFilter{Status: "closed"}); !apperr.As(err).HasField("status") {
 			t.Errorf("bad status: %v", err)
+		}
+		for _, q := range []string{"a\x00b", "\xff\xfe"} {
+			if _, err := svc.Portfolio(ctx, e.Users[apptest.Admin].P, costcentre.PortfolioFilter{Q: q}); !apperr.As(err).HasField("q") {
+				t.Errorf("search %q: %v", q, err)
+			}
 		}
 		if _, err := svc.Portfolio(ctx, e.Users[apptest.Developer].P, costcentre.PortfolioFilter{}); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Errorf("developer: %v", err)
