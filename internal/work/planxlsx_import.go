@@ -345,7 +345,7 @@ func (s *Service) ImportPlan(ctx context.Context, p *access.Principal, projectID
 		}
 		res.Applied = true
 		return audit.Record(ctx, tx, p, audit.Entry{ProjectID: projectID, Entity: "project", EntityID: projectID, Action: "plan_import",
-			Summary: "plan import: " + strconv.Itoa(len(created)) + " created, " + strconv.Itoa(len(updated)) + " updated", Internal: true})
+			Summary: "计划导入：新建 " + strconv.Itoa(len(created)) + " 项，更新 " + strconv.Itoa(len(updated)) + " 项", Internal: true})
 	})
 	if err != nil && !errors.Is(err, errPlanPreview) {
 		return PlanResult{}, apperr.Wrap(err)
