@@ -117,7 +117,10 @@ func LoadChange(ctx context.Context, a *app.App, projectIDs []int64) error {
 	}
 	oeeReq, traceReq := pick("OEE", 1), pick("追溯", 0)
 	oee, trace := oeeReq.ID, traceReq.ID
-	approved, err := cs.Create(ctx, cpm, id, change.CRInput{Title: "OEE 看板增加停机原因分析", Reason: "试运行中发现停机原因需要按类别统计，才能做改善",
+	// The customer asked for it; the vendor PM enters it, linking the plan's
+	// (internal) tasks for the schedule impact, which a customer may not.
+	approved, err := cs.Create(ctx, pm, id, change.CRInput{Title: "OEE 看板增加停机原因分析", Reason: "试运行中发现停机原因需要按类别统计，才能做改善",
+		Source: "customer", RequestedBy: cpm.UserID,
 		Description: "在 OEE 看板上增加停机原因帕累托图，停机原因由班组长在终端上选择。", Urgency: "high", EffortTenths: 60, CostMinor: 1800000, TaskIDs: tasks,
 		Items: []change.ItemInput{
 			{Target: "requirement", Op: "change", TargetID: oee, Values: change.Values{Title: oeeReq.Title + "（含停机原因分析）", Module: oeeReq.Module, Priority: "must",
